@@ -1,0 +1,23 @@
+//! cognito-wasm: Amazon Cognito user-pool sign-in for the browser, in WebAssembly.
+//!
+//! The crate is a pure core that builds and tests natively — [`srp`] (Cognito's SRP-6a
+//! variant), [`secret_hash`], [`timestamp`] and [`error`] — plus `web`, the thin wasm32-only
+//! shell that talks to JavaScript.
+#![forbid(unsafe_code)]
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    clippy::unwrap_used,
+    clippy::panic,
+    unused_qualifications
+)]
+
+pub mod error;
+pub mod secret_hash;
+pub mod srp;
+pub mod timestamp;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+pub use error::SrpError;

@@ -1,0 +1,210 @@
+//! The client half: `a` and `A`, then the session key and the claim signature.
+
+use base64::Engine as _;
+use crypto_bigint::{Uint, U1024, U1280, U256, U3072};
+use zeroize::Zeroize;
+
+use super::group::{
+    check_public, generator, hmac_sha256, multiplier, pad_hex_bytes, parse_hex, parse_public,
+    private_key, scrambler, to_min_hex, uint_from_be,
+};
+use super::Credentials;
+use crate::error::SrpError;
+
+/// Bytes of randomness in `a` (and in the emulator's `b`): 1024 bits, as Cognito's SDKs use.
+pub const EPHEMERAL_SECRET_LEN: usize = 128;
+
+/// HKDF info for Cognito's session key: `"Caldera Derived Key" | 0x01` (one output block).
+const HKDF_INFO: &[u8] = b"Caldera Derived Key\x01";
+
+/// A private SRP exponent (`a` for the client, `b` for the server); zeroized on drop.
+pub struct EphemeralSecret(U1024);
+
+impl EphemeralSecret {
+    /// Reads a big-endian secret of at most [`EPHEMERAL_SECRET_LEN`] bytes (tests inject a
+    /// fixed one; the SDK passes 128 bytes from the platform CSPRNG).
+    pub fn from_be_slice(bytes: &[u8]) -> Result<Self, SrpError> {
+        uint_from_be(bytes)
+            .map(Self)
+            .ok_or(SrpError::OutOfRange { field: "ephemeral secret" })
+    }
+
+    /// `g^secret mod N` (constant-time in the secret).
+    pub(crate) fn public(&self) -> U3072 {
+        generator().pow(&self.0).retrieve()
+    }
+
+    pub(crate) fn exponent(&self) -> &U1024 {
+        &self.0
+    }
+}
+
+impl Drop for EphemeralSecret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl core::fmt::Debug for EphemeralSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("EphemeralSecret([redacted])")
+    }
+}
+
+/// The first stage of a sign-in: holds `a` and `A = g^a mod N`.
+#[derive(Debug)]
+pub struct SrpClient {
+    a: EphemeralSecret,
+    a_pub: U3072,
+}
+
+impl SrpClient {
+    /// A = g^a mod N; rejects `a` whose A is 0 mod N.
+    pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
+        let a_pub = a.public();
+        check_public(&a_pub, "SRP_A")?;
+        Ok(Self { a, a_pub })
+    }
+
+    /// `SRP_A` for InitiateAuth or DEVICE_SRP_AUTH: lowercase hex of A without leading zeros.
+    pub fn srp_a(&self) -> String {
+        to_min_hex(&self.a_pub.to_be_bytes())
+    }
+
+    /// Second stage, from PASSWORD_VERIFIER's (or DEVICE_PASSWORD_VERIFIER's) `SALT` and
+    /// `SRP_B`: checks B mod N != 0 and u != 0, then
+    /// S = (B - k·g^x)^(a + u·x) mod N and K = HKDF(ikm = padHex(S), salt = padHex(u)).
+    pub fn process_challenge(
+        self,
+        credentials: Credentials<'_>,
+        salt_hex: &str,
+        srp_b_hex: &str,
+    ) -> Result<SessionKey, SrpError> {
+        let salt = parse_hex(salt_hex, "SALT")?;
+        let b_pub = parse_public(srp_b_hex, "SRP_B")?;
+        let b = check_public(&b_pub, "SRP_B")?;
+        let u = scrambler(&self.a_pub, &b_pub)?;
+        let mut x = private_key(
+            credentials.realm,
+            credentials.user_id,
+            credentials.password,
+            &salt,
+        );
+        let g_x = generator().pow(&x);
+        let base = b.sub(&multiplier().mul(&g_x));
+        let mut exponent = secret_exponent(self.a.exponent(), &u, &x);
+        x.zeroize();
+        let s = base.pow_bounded_exp(&exponent, EXPONENT_BITS).retrieve();
+        exponent.zeroize();
+        Ok(SessionKey::derive(s, &u, credentials.realm, credentials.user_id))
+    }
+}
+
+/// Bits that can be set in `a + u·x` (a < 2^1024, u·x < 2^512): a public bound.
+const EXPONENT_BITS: u32 = 1025;
+
+/// a + u·x as a plain integer (never reduced: the group order is not N).
+fn secret_exponent(a: &U1024, u: &U256, x: &U256) -> U1280 {
+    let ux: Uint<{ U256::LIMBS * 2 }> = u.concatenating_mul(x);
+    a.resize::<{ U1280::LIMBS }>()
+        .wrapping_add(&ux.resize::<{ U1280::LIMBS }>())
+}
+
+/// The 16-byte key both sides derive, with the realm and user id it signs for; zeroized on drop.
+pub struct SessionKey {
+    key: [u8; 16],
+    realm: String,
+    user_id: String,
+}
+
+impl SessionKey {
+    /// PRK = HMAC(padHex(u), padHex(S)); K = HMAC(PRK, "Caldera Derived Key" | 1)[..16].
+    pub(crate) fn derive(mut s: U3072, u: &U256, realm: &str, user_id: &str) -> Self {
+        let mut s_bytes = pad_hex_bytes(&s.to_be_bytes());
+        s.zeroize();
+        let mut prk = hmac_sha256(&pad_hex_bytes(&u.to_be_bytes()), &[&s_bytes]);
+        s_bytes.zeroize();
+        let mut block = hmac_sha256(&prk, &[HKDF_INFO]);
+        prk.zeroize();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&block[..16]);
+        block.zeroize();
+        Self {
+            key,
+            realm: realm.into(),
+            user_id: user_id.into(),
+        }
+    }
+
+    /// PASSWORD_CLAIM_SIGNATURE = Base64(HMAC(K, realm | user_id | Base64Decode(SECRET_BLOCK) |
+    /// TIMESTAMP)).
+    pub fn sign(&self, secret_block_b64: &str, timestamp: &str) -> Result<PasswordClaim, SrpError> {
+        let block = decode_secret_block(secret_block_b64)?;
+        let mac = hmac_sha256(
+            &self.key,
+            &[
+                self.realm.as_bytes(),
+                self.user_id.as_bytes(),
+                &block,
+                timestamp.as_bytes(),
+            ],
+        );
+        Ok(PasswordClaim {
+            signature: base64::engine::general_purpose::STANDARD.encode(mac),
+            timestamp: timestamp.into(),
+        })
+    }
+
+    /// Whether `signature` is the claim this key makes for the block and timestamp (the
+    /// server's check; constant-time in the signature).
+    pub fn verify(&self, secret_block_b64: &str, timestamp: &str, signature: &str) -> bool {
+        let Ok(expected) = self.sign(secret_block_b64, timestamp) else {
+            return false;
+        };
+        let (ours, theirs) = (expected.signature.as_bytes(), signature.as_bytes());
+        ours.len() == theirs.len()
+            && ours.iter().zip(theirs).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+
+    /// The raw 16-byte key, for known-answer tests.
+    pub fn key_bytes(&self) -> &[u8; 16] {
+        &self.key
+    }
+}
+
+impl Drop for SessionKey {
+    fn drop(&mut self) {
+        self.key.zeroize();
+    }
+}
+
+impl core::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SessionKey([redacted])")
+    }
+}
+
+/// What a PASSWORD_VERIFIER answer carries besides the echoed SECRET_BLOCK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordClaim {
+    /// PASSWORD_CLAIM_SIGNATURE (Base64).
+    pub signature: String,
+    /// TIMESTAMP exactly as signed.
+    pub timestamp: String,
+}
+
+/// SECRET_BLOCK is standard Base64; like Amplify, accept the URL-safe alphabet and missing
+/// padding too.
+pub(crate) fn decode_secret_block(b64: &str) -> Result<Vec<u8>, SrpError> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let invalid = SrpError::InvalidBase64 {
+        field: "SECRET_BLOCK",
+    };
+    if b64.is_empty() {
+        return Err(invalid);
+    }
+    STANDARD
+        .decode(b64)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(b64.trim_end_matches('=')))
+        .map_err(|_| invalid)
+}

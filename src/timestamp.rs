@@ -1,0 +1,117 @@
+//! Cognito's TIMESTAMP: `EEE MMM d HH:mm:ss 'UTC' yyyy` in English, UTC, day not zero-padded
+//! (`Tue Sep 3 07:05:09 UTC 2024`). A zero-padded day fails as "Incorrect username or password".
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Formats seconds since the Unix epoch.
+pub fn format_timestamp(unix_seconds: u64) -> String {
+    let days = unix_seconds / 86_400;
+    let secs = unix_seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = WEEKDAYS[((days + 4) % 7) as usize];
+    format!(
+        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year}",
+        MONTHS[(month - 1) as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Parses a TIMESTAMP back to Unix seconds, strictly (the server side's check). The weekday
+/// must match the date and the day must not be zero-padded.
+pub fn parse_timestamp(text: &str) -> Option<u64> {
+    let mut parts = text.split(' ');
+    let weekday = parts.next()?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|&m| m == month_name)? as u64 + 1;
+    let day_text = parts.next()?;
+    let time = parts.next()?;
+    let zone = parts.next()?;
+    let year: u64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || zone != "UTC" || day_text.starts_with('0') {
+        return None;
+    }
+    let day: u64 = day_text.parse().ok()?;
+    let mut hms = time.split(':');
+    let mut field = |max: u64| -> Option<u64> {
+        let digits = hms.next()?;
+        let value = digits.parse().ok().filter(|&v| v < max)?;
+        (digits.len() == 2).then_some(value)
+    };
+    let (hour, minute, second) = (field(24)?, field(60)?, field(60)?);
+    let days = days_from_civil(year, month, day)?;
+    if civil_from_days(days) != (year, month, day) || WEEKDAYS[((days + 4) % 7) as usize] != weekday
+    {
+        return None;
+    }
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// (year, month 1-12, day 1-31) of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Inverse of [`civil_from_days`] for dates from 1970 on.
+fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).checked_sub(719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_reference_timestamp() {
+        // 2024-09-03T07:05:09Z
+        assert_eq!(format_timestamp(1_725_347_109), "Tue Sep 3 07:05:09 UTC 2024");
+        assert_eq!(format_timestamp(0), "Thu Jan 1 00:00:00 UTC 1970");
+        assert_eq!(format_timestamp(951_825_600), "Tue Feb 29 12:00:00 UTC 2000");
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        for t in [0, 1_725_347_109, 951_825_600, 4_102_444_799, 1_709_251_199] {
+            assert_eq!(parse_timestamp(&format_timestamp(t)), Some(t));
+        }
+    }
+
+    #[test]
+    fn rejects_near_misses() {
+        for bad in [
+            "Tue Sep 03 07:05:09 UTC 2024",
+            "Wed Sep 3 07:05:09 UTC 2024",
+            "Tue Sep 3 7:05:09 UTC 2024",
+            "Tue Sep 3 07:05:09 GMT 2024",
+            "Tue Sept 3 07:05:09 UTC 2024",
+            "Tue Sep 31 07:05:09 UTC 2024",
+            "Tue Sep 3 24:05:09 UTC 2024",
+            "",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+}
