@@ -1,0 +1,41 @@
+# The project's entry points. `make demo` and `make test` are the two commands in the README;
+# both run scripts/setup.sh first, which installs what is missing and skips what is there.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser pkg demo bench
+
+setup:
+	@bash scripts/setup.sh
+
+test: setup lint test-native test-wasm test-interop test-emulator test-browser
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-wasm:
+	bash tests/wasm/run.sh
+
+test-interop:
+	bash tests/interop/run.sh
+
+test-emulator:
+	bash tests/emulator/run.sh
+
+test-browser:
+	bash tests/browser/run.sh
+
+pkg: setup
+	bash scripts/build-pkg.sh
+
+demo: setup
+	bash scripts/demo.sh
+
+bench: setup
+	bash scripts/bench.sh
