@@ -1,4 +1,4 @@
-//! Errors of the pure core. None of them carries a secret.
+//! Errors of the pure core and the sign-in engine. None of them carries a secret.
 
 use core::fmt;
 
@@ -37,18 +37,142 @@ pub enum SrpError {
     ZeroScrambler,
 }
 
+impl SrpError {
+    /// What went wrong, naming the field (no `core::fmt` needed).
+    pub fn message(&self) -> String {
+        let (field, problem) = match self {
+            Self::Empty { field } => (*field, " is empty"),
+            Self::IllegalPublicValue { field } => (*field, " is 0 mod N"),
+            Self::InvalidBase64 { field } => (*field, " is not valid Base64"),
+            Self::InvalidHex { field } => (*field, " is not valid hex"),
+            Self::InvalidPoolId => ("the user pool id", " is not of the form <region>_<name>"),
+            Self::OutOfRange { field } => (*field, " is out of range"),
+            Self::ZeroScrambler => ("the SRP scrambler u", " is zero"),
+        };
+        [field, problem].concat()
+    }
+}
+
 impl fmt::Display for SrpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Empty { field } => write!(f, "{field} is empty"),
-            Self::IllegalPublicValue { field } => write!(f, "{field} is 0 mod N"),
-            Self::InvalidBase64 { field } => write!(f, "{field} is not valid Base64"),
-            Self::InvalidHex { field } => write!(f, "{field} is not valid hex"),
-            Self::InvalidPoolId => f.write_str("the user pool id is not of the form <region>_<name>"),
-            Self::OutOfRange { field } => write!(f, "{field} is out of range"),
-            Self::ZeroScrambler => f.write_str("the SRP scrambler u is zero"),
-        }
+        f.write_str(&self.message())
     }
 }
 
 impl core::error::Error for SrpError {}
+
+/// An error from Cognito itself: its `__type` and message, as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// Cognito's error name (`NotAuthorizedException`, …), or `UnknownError` when the reply
+    /// named none.
+    pub name: String,
+    /// The service's message.
+    pub message: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `x-amzn-RequestId`, when sent.
+    pub request_id: Option<String>,
+}
+
+impl ServiceError {
+    /// Throttling and server faults; everything else is the caller's to fix.
+    pub fn retryable(&self) -> bool {
+        self.status >= 500
+            || self.name == "InternalErrorException"
+            || self.name == "TooManyRequestsException"
+    }
+}
+
+/// Everything a sign-in can fail with. Messages never contain a password or an SRP secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller aborted (AbortSignal).
+    Abort,
+    /// A challenge came for which no handler was given.
+    ChallengeHandlerMissing {
+        /// The unhandled challenge.
+        challenge_name: String,
+    },
+    /// A challenge handler threw or returned something unusable.
+    Handler(String),
+    /// The SDK was configured or called with values it cannot use.
+    InvalidConfig(String),
+    /// A reply that is not what the API defines (bad JSON, missing fields).
+    InvalidServerResponse(String),
+    /// The request never got an HTTP answer.
+    Network(String),
+    /// Cognito answered with an error.
+    Service(ServiceError),
+    /// The server's SRP values were refused.
+    Srp(SrpError),
+}
+
+impl Error {
+    /// The name JavaScript sees: Cognito's `__type`, or the SDK's own.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Abort => "AbortError",
+            Self::ChallengeHandlerMissing { .. } => "ChallengeHandlerMissing",
+            Self::Handler(_) => "HandlerError",
+            Self::InvalidConfig(_) => "InvalidConfig",
+            Self::InvalidServerResponse(_) => "InvalidServerResponse",
+            Self::Network(_) => "NetworkError",
+            Self::Service(e) => &e.name,
+            Self::Srp(_) => "SrpError",
+        }
+    }
+
+    /// A human-readable message (built without `core::fmt`, which the wasm build leaves out).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Abort => "The operation was aborted.".into(),
+            Self::ChallengeHandlerMissing { challenge_name } => {
+                ["No handler for the ", challenge_name, " challenge."].concat()
+            }
+            Self::Handler(m)
+            | Self::InvalidConfig(m)
+            | Self::InvalidServerResponse(m)
+            | Self::Network(m) => m.clone(),
+            Self::Service(e) => e.message.clone(),
+            Self::Srp(e) => e.message().into(),
+        }
+    }
+
+    /// Whether trying again later may succeed.
+    pub fn retryable(&self) -> bool {
+        match self {
+            Self::Network(_) => true,
+            Self::Service(e) => e.retryable(),
+            _ => false,
+        }
+    }
+
+    /// The service's request id, for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is the named Cognito error.
+    pub fn is_service(&self, name: &str) -> bool {
+        matches!(self, Self::Service(e) if e.name == name)
+    }
+}
+
+impl From<SrpError> for Error {
+    fn from(e: SrpError) -> Self {
+        Self::Srp(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name(), self.message())
+    }
+}
+
+impl core::error::Error for Error {}

@@ -12,12 +12,16 @@
     unused_qualifications
 )]
 
+pub mod client;
 pub mod error;
+pub mod flow;
+pub mod json;
 pub mod secret_hash;
 pub mod srp;
 pub mod timestamp;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-pub use error::SrpError;
+pub use error::{Error, ServiceError, SrpError};

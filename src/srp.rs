@@ -55,5 +55,16 @@ pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
     }
 }
 
+/// The scrambler `u = H(padHex(A) | padHex(B))` of an exchange, from the `SRP_A` and `SRP_B` both
+/// sides sent, as 32 big-endian bytes: the value the client and the server mix into `S`.
+/// Exposed so known-answer and interop tests can compare it with other implementations.
+pub fn scrambler(srp_a_hex: &str, srp_b_hex: &str) -> Result<[u8; 32], SrpError> {
+    let a_pub = group::parse_public(srp_a_hex, "SRP_A")?;
+    let b_pub = group::parse_public(srp_b_hex, "SRP_B")?;
+    let mut u = [0u8; 32];
+    u.copy_from_slice(&group::scrambler(&a_pub, &b_pub)?.to_be_bytes());
+    Ok(u)
+}
+
 pub use group::{pad_hex_bytes, parse_hex};
 pub(crate) use group::hmac_sha256 as group_hmac;
