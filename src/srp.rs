@@ -66,5 +66,5 @@ pub fn scrambler(srp_a_hex: &str, srp_b_hex: &str) -> Result<[u8; 32], SrpError>
     Ok(u)
 }
 
-pub use group::{pad_hex_bytes, parse_hex};
 pub(crate) use group::hmac_sha256 as group_hmac;
+pub use group::{pad_hex_bytes, parse_hex};

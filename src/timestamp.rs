@@ -87,9 +87,15 @@ mod tests {
     #[test]
     fn formats_reference_timestamp() {
         // 2024-09-03T07:05:09Z
-        assert_eq!(format_timestamp(1_725_347_109), "Tue Sep 3 07:05:09 UTC 2024");
+        assert_eq!(
+            format_timestamp(1_725_347_109),
+            "Tue Sep 3 07:05:09 UTC 2024"
+        );
         assert_eq!(format_timestamp(0), "Thu Jan 1 00:00:00 UTC 1970");
-        assert_eq!(format_timestamp(951_825_600), "Tue Feb 29 12:00:00 UTC 2000");
+        assert_eq!(
+            format_timestamp(951_825_600),
+            "Tue Feb 29 12:00:00 UTC 2000"
+        );
     }
 
     #[test]

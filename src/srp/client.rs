@@ -24,9 +24,9 @@ impl EphemeralSecret {
     /// Reads a big-endian secret of at most [`EPHEMERAL_SECRET_LEN`] bytes (tests inject a
     /// fixed one; the SDK passes 128 bytes from the platform CSPRNG).
     pub fn from_be_slice(bytes: &[u8]) -> Result<Self, SrpError> {
-        uint_from_be(bytes)
-            .map(Self)
-            .ok_or(SrpError::OutOfRange { field: "ephemeral secret" })
+        uint_from_be(bytes).map(Self).ok_or(SrpError::OutOfRange {
+            field: "ephemeral secret",
+        })
     }
 
     /// `g^secret mod N` (constant-time in the secret).
@@ -96,7 +96,12 @@ impl SrpClient {
         x.zeroize();
         let s = base.pow_bounded_exp(&exponent, EXPONENT_BITS).retrieve();
         exponent.zeroize();
-        Ok(SessionKey::derive(s, &u, credentials.realm, credentials.user_id))
+        Ok(SessionKey::derive(
+            s,
+            &u,
+            credentials.realm,
+            credentials.user_id,
+        ))
     }
 }
 
@@ -163,7 +168,11 @@ impl SessionKey {
         };
         let (ours, theirs) = (expected.signature.as_bytes(), signature.as_bytes());
         ours.len() == theirs.len()
-            && ours.iter().zip(theirs).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+            && ours
+                .iter()
+                .zip(theirs)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
     }
 
     /// The raw 16-byte key, for known-answer tests.

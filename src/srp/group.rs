@@ -17,7 +17,6 @@ const_monty_params!(
 /// An integer modulo N, kept in Montgomery form.
 pub(crate) type Element = ConstMontyForm<GroupPrime, { U3072::LIMBS }>;
 
-
 /// N as a plain integer.
 pub(crate) fn modulus() -> U3072 {
     *<GroupPrime as crypto_bigint::modular::ConstMontyParams<{ U3072::LIMBS }>>::PARAMS
@@ -152,13 +151,13 @@ fn nonzero_scrambler(u: U256) -> Result<U256, SrpError> {
 }
 
 /// x = H(padHex(salt) | H(realm | user_id | ":" | password)).
-pub(crate) fn private_key(
-    realm: &str,
-    user_id: &str,
-    password: &str,
-    salt: &[u8],
-) -> U256 {
-    let mut inner = sha256(&[realm.as_bytes(), user_id.as_bytes(), b":", password.as_bytes()]);
+pub(crate) fn private_key(realm: &str, user_id: &str, password: &str, salt: &[u8]) -> U256 {
+    let mut inner = sha256(&[
+        realm.as_bytes(),
+        user_id.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]);
     let x = sha256(&[&pad_hex_bytes(salt), &inner]);
     zeroize::Zeroize::zeroize(&mut inner);
     U256::from_be_slice(&x)

@@ -5,8 +5,7 @@ use crypto_bigint::U3072;
 
 use super::client::{EphemeralSecret, SessionKey};
 use super::group::{
-    check_public, multiplier, parse_public, scrambler, to_min_hex, uint_from_be,
-    Element,
+    check_public, multiplier, parse_public, scrambler, to_min_hex, uint_from_be, Element,
 };
 use crate::error::SrpError;
 
@@ -28,11 +27,7 @@ impl SrpServer {
             .add(&Element::new(&b.public()))
             .retrieve();
         check_public(&b_pub, "SRP_B")?;
-        Ok(Self {
-            b,
-            b_pub,
-            verifier,
-        })
+        Ok(Self { b, b_pub, verifier })
     }
 
     /// `SRP_B` as sent in PASSWORD_VERIFIER: lowercase hex without leading zeros.
