@@ -1,8 +1,17 @@
 //! Known answers from the reference (§B.5) and the bad inputs the client must refuse.
+//!
+//! Runs natively (`cargo test`) and, unchanged, in headless Chromium (`tests/wasm/run.sh`): on
+//! wasm32 the `#[test]` below is `wasm_bindgen_test`, imported under that name.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use cognito_wasm::secret_hash::secret_hash;
 use cognito_wasm::srp::server::SrpServer;
 use cognito_wasm::srp::{password_verifier, Credentials, EphemeralSecret, SrpClient};
+use cognito_wasm::timestamp::{format_timestamp, parse_timestamp};
 use cognito_wasm::SrpError;
 
 const POOL_NAME: &str = "ABCdef123";
@@ -31,7 +40,11 @@ fn client() -> SrpClient {
 fn server() -> SrpServer {
     let salt = cognito_wasm::srp::parse_hex(SALT, "SALT").unwrap();
     let verifier = password_verifier(credentials(), &salt);
-    SrpServer::new(&verifier, EphemeralSecret::from_be_slice(&[0x2e; 32]).unwrap()).unwrap()
+    SrpServer::new(
+        &verifier,
+        EphemeralSecret::from_be_slice(&[0x2e; 32]).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -43,17 +56,38 @@ fn reference_vector() {
     let server = server();
     let srp_b = server.srp_b();
     assert!(srp_b.starts_with("1b2620fbcfb4f335"), "{srp_b}");
+    let u = cognito_wasm::srp::scrambler(&srp_a, &srp_b).unwrap();
+    assert_eq!(
+        hex(&u),
+        "324f29ba613ec69ea5aae3045e85f627f474f91cd82675f75dc079d2a6f2b68d"
+    );
 
-    let key = client.process_challenge(credentials(), SALT, &srp_b).unwrap();
+    let key = client
+        .process_challenge(credentials(), SALT, &srp_b)
+        .unwrap();
     assert_eq!(hex(key.key_bytes()), "f3b11150fd194a8bfcb09ae5340b8fd2");
     let claim = key.sign(SECRET_BLOCK, TIMESTAMP).unwrap();
-    assert_eq!(claim.signature, "dRy52NlSo9MZOyduwDnXGVdX80uDf1WEvnMP4wPO6j8=");
+    assert_eq!(
+        claim.signature,
+        "dRy52NlSo9MZOyduwDnXGVdX80uDf1WEvnMP4wPO6j8="
+    );
     assert_eq!(claim.timestamp, TIMESTAMP);
 
     let server_key = server.process_client(POOL_NAME, USER_ID, &srp_a).unwrap();
     assert_eq!(server_key.key_bytes(), key.key_bytes());
     assert!(server_key.verify(SECRET_BLOCK, TIMESTAMP, &claim.signature));
-    assert!(!server_key.verify(SECRET_BLOCK, "Tue Sep 3 07:05:10 UTC 2024", &claim.signature));
+    assert!(!server_key.verify(
+        SECRET_BLOCK,
+        "Tue Sep 3 07:05:10 UTC 2024",
+        &claim.signature
+    ));
+}
+
+#[test]
+fn reference_timestamp() {
+    // 2024-09-03T07:05:09Z, the vector's signing time.
+    assert_eq!(format_timestamp(1_725_347_109), TIMESTAMP);
+    assert_eq!(parse_timestamp(TIMESTAMP), Some(1_725_347_109));
 }
 
 #[test]
@@ -75,7 +109,9 @@ fn wrong_password_gives_a_different_signature() {
 #[test]
 fn salt_and_b_are_canonicalised_as_integers() {
     let srp_b = server().srp_b();
-    let plain = client().process_challenge(credentials(), SALT, &srp_b).unwrap();
+    let plain = client()
+        .process_challenge(credentials(), SALT, &srp_b)
+        .unwrap();
     let padded_salt = format!("0000{SALT}");
     let padded_b = format!("00{}", srp_b.to_uppercase());
     let padded = client()
@@ -101,22 +137,42 @@ fn challenge(salt: &str, srp_b: &str) -> SrpError {
 #[test]
 fn bad_server_values_are_typed_errors() {
     let srp_b = server().srp_b();
-    assert_eq!(challenge(SALT, "0"), SrpError::IllegalPublicValue { field: "SRP_B" });
-    assert_eq!(challenge(SALT, "000"), SrpError::IllegalPublicValue { field: "SRP_B" });
-    assert_eq!(challenge(SALT, N_HEX), SrpError::IllegalPublicValue { field: "SRP_B" });
-    assert_eq!(challenge(SALT, "xyz"), SrpError::InvalidHex { field: "SRP_B" });
+    assert_eq!(
+        challenge(SALT, "0"),
+        SrpError::IllegalPublicValue { field: "SRP_B" }
+    );
+    assert_eq!(
+        challenge(SALT, "000"),
+        SrpError::IllegalPublicValue { field: "SRP_B" }
+    );
+    assert_eq!(
+        challenge(SALT, N_HEX),
+        SrpError::IllegalPublicValue { field: "SRP_B" }
+    );
+    assert_eq!(
+        challenge(SALT, "xyz"),
+        SrpError::InvalidHex { field: "SRP_B" }
+    );
     assert_eq!(challenge(SALT, ""), SrpError::Empty { field: "SRP_B" });
-    assert_eq!(challenge(&format!("{SALT}g"), &srp_b), SrpError::InvalidHex { field: "SALT" });
+    assert_eq!(
+        challenge(&format!("{SALT}g"), &srp_b),
+        SrpError::InvalidHex { field: "SALT" }
+    );
     assert_eq!(challenge("", &srp_b), SrpError::Empty { field: "SALT" });
     let too_big = format!("1{N_HEX}");
-    assert_eq!(challenge(SALT, &too_big), SrpError::OutOfRange { field: "SRP_B" });
+    assert_eq!(
+        challenge(SALT, &too_big),
+        SrpError::OutOfRange { field: "SRP_B" }
+    );
 }
 
 #[test]
 fn b_above_n_is_reduced_not_refused() {
     // N + 1 ≡ 1 (mod N): a legal, if useless, B. It must not be mistaken for zero.
     let n_plus_one = N_HEX.replace("caffffffffffffffff", "cb0000000000000000");
-    assert!(client().process_challenge(credentials(), SALT, &n_plus_one).is_ok());
+    assert!(client()
+        .process_challenge(credentials(), SALT, &n_plus_one)
+        .is_ok());
 }
 
 #[test]
@@ -127,18 +183,25 @@ fn bad_secret_block_is_a_typed_error() {
     for bad in ["", "***", "AAAA*AAA"] {
         assert_eq!(
             key.sign(bad, TIMESTAMP).unwrap_err(),
-            SrpError::InvalidBase64 { field: "SECRET_BLOCK" }
+            SrpError::InvalidBase64 {
+                field: "SECRET_BLOCK"
+            }
         );
     }
     // URL-safe and unpadded Base64 are accepted, as Amplify does.
     let standard = key.sign(SECRET_BLOCK, TIMESTAMP).unwrap();
     let url_safe = SECRET_BLOCK.replace('+', "-").replace('/', "_");
-    assert_eq!(key.sign(url_safe.trim_end_matches('='), TIMESTAMP).unwrap(), standard);
+    assert_eq!(
+        key.sign(url_safe.trim_end_matches('='), TIMESTAMP).unwrap(),
+        standard
+    );
 }
 
 #[test]
 fn server_refuses_a_zero_mod_n() {
-    let err = server().process_client(POOL_NAME, USER_ID, N_HEX).unwrap_err();
+    let err = server()
+        .process_client(POOL_NAME, USER_ID, N_HEX)
+        .unwrap_err();
     assert_eq!(err, SrpError::IllegalPublicValue { field: "SRP_A" });
 }
 
@@ -158,9 +221,18 @@ fn secrets_print_redacted() {
 
 #[test]
 fn pool_name_is_after_the_underscore() {
-    assert_eq!(cognito_wasm::srp::pool_name("us-east-1_AbC123"), Ok("AbC123"));
-    assert_eq!(cognito_wasm::srp::pool_name("nounderscore"), Err(SrpError::InvalidPoolId));
-    assert_eq!(cognito_wasm::srp::pool_name("us-east-1_"), Err(SrpError::InvalidPoolId));
+    assert_eq!(
+        cognito_wasm::srp::pool_name("us-east-1_AbC123"),
+        Ok("AbC123")
+    );
+    assert_eq!(
+        cognito_wasm::srp::pool_name("nounderscore"),
+        Err(SrpError::InvalidPoolId)
+    );
+    assert_eq!(
+        cognito_wasm::srp::pool_name("us-east-1_"),
+        Err(SrpError::InvalidPoolId)
+    );
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the cognito-wasm crate's tests (unit tests and tests/*.rs) as wasm32 in headless
+# Chromium, through Debian's chromedriver: with CHROMEDRIVER set, wasm-pack downloads none.
+# Chromium's extra flags come from webdriver.json next to Cargo.toml.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+[ -x "$CHROMEDRIVER" ] || { echo "wasm: $CHROMEDRIVER missing; run make setup" >&2; exit 1; }
+# wasm-pack builds the crate in the current directory only, so the emulator (a native
+# workspace member) is not part of this run.
+exec wasm-pack --log-level warn test --headless --chrome
