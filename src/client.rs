@@ -168,7 +168,10 @@ impl core::fmt::Debug for ClientConfig {
         f.debug_struct("ClientConfig")
             .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }

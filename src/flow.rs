@@ -19,8 +19,8 @@ use crate::client::{add_metadata, merge_metadata, ClientConfig, Environment};
 use crate::error::Error;
 use crate::json::Json;
 use crate::srp::{
-    Credentials, DeviceVerifier, EphemeralSecret, SrpClient, DEVICE_PASSWORD_LEN,
-    DEVICE_SALT_LEN, EPHEMERAL_SECRET_LEN,
+    Credentials, DeviceVerifier, EphemeralSecret, SrpClient, DEVICE_PASSWORD_LEN, DEVICE_SALT_LEN,
+    EPHEMERAL_SECRET_LEN,
 };
 use crate::timestamp::format_timestamp;
 use crate::wire::{
@@ -375,7 +375,9 @@ impl SignIn {
     pub fn on_answer(&mut self, answer: Answer) -> Result<Step, Error> {
         let State::AwaitAnswer { asked } = core::mem::replace(&mut self.state, State::Finished)
         else {
-            return Err(Error::InvalidConfig("No challenge is waiting for an answer.".into()));
+            return Err(Error::InvalidConfig(
+                "No challenge is waiting for an answer.".into(),
+            ));
         };
         if asked.handler == Handler::MfaSetup {
             let Answer::Code(code) = answer else {
@@ -446,7 +448,8 @@ impl SignIn {
                 Ok(request)
             }
             State::AwaitDevice { done, remember, .. } => {
-                let confirm_needed = json.get("UserConfirmationNecessary") == Some(&Json::Bool(true));
+                let confirm_needed =
+                    json.get("UserConfirmationNecessary") == Some(&Json::Bool(true));
                 if remember || !confirm_needed {
                     return Ok(Step::Done(done));
                 }
@@ -516,8 +519,7 @@ impl SignIn {
             | State::AwaitDeviceVerifier { .. }
             | State::AwaitSecretCode { .. }
             | State::AwaitVerifyToken { .. } => {
-                if error.retryable() && self.retries < MAX_RETRIES && self.restarts < MAX_RESTARTS
-                {
+                if error.retryable() && self.retries < MAX_RETRIES && self.restarts < MAX_RESTARTS {
                     // A challenge session may already be spent: start over, never re-send.
                     let delay_ms = self.backoff(env)?;
                     self.restarts += 1;
@@ -554,7 +556,9 @@ impl SignIn {
             None
         };
         match flow {
-            AuthFlow::UserPassword => parameters.set("PASSWORD", Json::str(self.password.0.as_str())),
+            AuthFlow::UserPassword => {
+                parameters.set("PASSWORD", Json::str(self.password.0.as_str()))
+            }
             AuthFlow::CustomWithSrp => parameters.set("CHALLENGE_NAME", Json::str("SRP_A")),
             AuthFlow::UserSrp | AuthFlow::CustomWithoutSrp => {}
         }
@@ -750,7 +754,10 @@ impl SignIn {
                 (
                     "DeviceSecretVerifierConfig",
                     Json::object([
-                        ("PasswordVerifier", Json::str(verifier.password_verifier.as_str())),
+                        (
+                            "PasswordVerifier",
+                            Json::str(verifier.password_verifier.as_str()),
+                        ),
                         ("Salt", Json::str(verifier.salt.as_str())),
                     ]),
                 ),
@@ -812,16 +819,32 @@ impl SignIn {
     }
 
     /// ChallengeResponses for an answer, and the step's own ClientMetadata.
-    fn responses_for(&self, asked: &Asked, answer: Answer) -> Result<(StringMap, StringMap), Error> {
+    fn responses_for(
+        &self,
+        asked: &Asked,
+        answer: Answer,
+    ) -> Result<(StringMap, StringMap), Error> {
         let handler = asked.handler;
         let mut step_metadata = Vec::new();
         let mut responses: StringMap = match (handler, answer) {
-            (Handler::CustomChallenge, Answer::Custom { answer, client_metadata }) => {
+            (
+                Handler::CustomChallenge,
+                Answer::Custom {
+                    answer,
+                    client_metadata,
+                },
+            ) => {
                 step_metadata = client_metadata;
                 vec![("ANSWER".into(), answer)]
             }
             (Handler::SelectMfaType, Answer::MfaType(choice)) => vec![("ANSWER".into(), choice)],
-            (Handler::NewPasswordRequired, Answer::NewPassword { password, attributes }) => {
+            (
+                Handler::NewPasswordRequired,
+                Answer::NewPassword {
+                    password,
+                    attributes,
+                },
+            ) => {
                 let mut list = vec![("NEW_PASSWORD".into(), password)];
                 list.extend(
                     attributes
@@ -846,7 +869,12 @@ impl SignIn {
     }
 
     /// RespondToAuthChallenge with USERNAME and SECRET_HASH (of the service's username) added.
-    fn respond(&self, challenge: &Challenge, mut responses: StringMap, metadata: &StringMap) -> Step {
+    fn respond(
+        &self,
+        challenge: &Challenge,
+        mut responses: StringMap,
+        metadata: &StringMap,
+    ) -> Step {
         if lookup(&responses, "USERNAME").is_none() {
             responses.insert(0, ("USERNAME".into(), self.username.clone()));
         }
@@ -943,5 +971,12 @@ fn unexpected(challenge: &str) -> Error {
 }
 
 fn wrong_answer(handler: Handler) -> Error {
-    Error::Handler(["The ", handler.js_name(), " handler returned an unusable value."].concat())
+    Error::Handler(
+        [
+            "The ",
+            handler.js_name(),
+            " handler returned an unusable value.",
+        ]
+        .concat(),
+    )
 }

@@ -90,9 +90,9 @@ impl Json {
         if digits.is_empty() || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        digits
-            .bytes()
-            .try_fold(0u64, |acc, b| acc.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+        digits.bytes().try_fold(0u64, |acc, b| {
+            acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        })
     }
 
     /// Inserts or replaces `key` in an object (no-op on other values).
@@ -316,7 +316,8 @@ impl Parser<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            let run = core::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error())?;
+            let run =
+                core::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error())?;
             out.push_str(run);
             match self.peek() {
                 Some(b'"') => {
@@ -383,9 +384,15 @@ mod tests {
     fn parses_a_cognito_reply() {
         let text = r#" {"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab","USER_ID_FOR_SRP":"al\u00e9\ud83d\ude00"},"AuthenticationResult":{"ExpiresIn":3600,"X":[1.5e3,-0,true,false,null]}} "#;
         let json = Json::parse(text).unwrap();
-        assert_eq!(json.get("ChallengeName").and_then(Json::as_str), Some("PASSWORD_VERIFIER"));
+        assert_eq!(
+            json.get("ChallengeName").and_then(Json::as_str),
+            Some("PASSWORD_VERIFIER")
+        );
         let params = json.get("ChallengeParameters").unwrap();
-        assert_eq!(params.get("USER_ID_FOR_SRP").and_then(Json::as_str), Some("alé😀"));
+        assert_eq!(
+            params.get("USER_ID_FOR_SRP").and_then(Json::as_str),
+            Some("alé😀")
+        );
         let result = json.get("AuthenticationResult").unwrap();
         assert_eq!(result.get("ExpiresIn").and_then(Json::as_u64), Some(3600));
     }
@@ -406,8 +413,23 @@ mod tests {
     fn rejects_malformed_text_without_panicking() {
         let deep = "[".repeat(10_000);
         for bad in [
-            "", "{", "{\"a\"}", "{\"a\":}", "[1,]", "01", "1.", "-", "\"\\x\"", "\"\\ud800\"",
-            "\"abc", "tru", "nul", "{} x", "\"\u{1}\"", "\"\\u12\"", &deep,
+            "",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "[1,]",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"abc",
+            "tru",
+            "nul",
+            "{} x",
+            "\"\u{1}\"",
+            "\"\\u12\"",
+            &deep,
         ] {
             assert!(Json::parse(bad).is_err(), "{bad:?}");
         }

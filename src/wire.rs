@@ -112,7 +112,12 @@ impl HttpReply {
             .trim();
         let message = field("message").or_else(|| field("Message"));
         Err(Error::Service(ServiceError {
-            name: if name.is_empty() { "UnknownError" } else { name }.into(),
+            name: if name.is_empty() {
+                "UnknownError"
+            } else {
+                name
+            }
+            .into(),
             message: message.unwrap_or("The service returned an error.").into(),
             status: self.status,
             request_id: self.request_id,
@@ -206,7 +211,10 @@ pub enum AuthReply {
 impl AuthReply {
     /// Interprets a reply: tokens if there is an `AuthenticationResult`, else a challenge.
     pub fn parse(json: &Json) -> Result<Self, Error> {
-        if let Some(result) = json.get("AuthenticationResult").filter(|r| **r != Json::Null) {
+        if let Some(result) = json
+            .get("AuthenticationResult")
+            .filter(|r| **r != Json::Null)
+        {
             return AuthenticationResult::parse(result).map(Self::Authenticated);
         }
         let name = json
@@ -290,7 +298,9 @@ mod tests {
 
     #[test]
     fn server_faults_are_retryable_even_without_a_body() {
-        let err = reply(502, "<html>bad gateway", None).into_json().unwrap_err();
+        let err = reply(502, "<html>bad gateway", None)
+            .into_json()
+            .unwrap_err();
         assert_eq!(err.name(), "UnknownError");
         assert!(err.retryable());
         let throttled = reply(400, r#"{"__type":"TooManyRequestsException"}"#, None);
@@ -314,6 +324,12 @@ mod tests {
             panic!("expected tokens")
         };
         assert_eq!(result.new_device.unwrap().device_group_key, "g");
-        assert!(!format!("{:?}", parse(r#"{"AuthenticationResult":{"AccessToken":"secret-a","IdToken":"i","ExpiresIn":1}}"#)).contains("secret-a"));
+        assert!(!format!(
+            "{:?}",
+            parse(
+                r#"{"AuthenticationResult":{"AccessToken":"secret-a","IdToken":"i","ExpiresIn":1}}"#
+            )
+        )
+        .contains("secret-a"));
     }
 }

@@ -1,0 +1,818 @@
+//! The sign-in state machine driven with recorded replies; every request body is asserted.
+//! PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER replies come from a real SRP server, which
+//! then checks the client's signature.
+
+use base64::Engine as _;
+use cognito_wasm::client::{ClientConfig, Environment};
+use cognito_wasm::flow::{
+    Answer, AuthFlow, DeviceSecret, Handler, Prompt, SignIn, SignInParams, SignedIn, Step,
+};
+use cognito_wasm::json::Json;
+use cognito_wasm::secret_hash::secret_hash;
+use cognito_wasm::srp::server::SrpServer;
+use cognito_wasm::srp::{parse_hex, password_verifier, Credentials, EphemeralSecret};
+use cognito_wasm::wire::{HttpReply, Operation, Request};
+use cognito_wasm::Error;
+
+const POOL_ID: &str = "us-east-1_TestPool";
+const POOL_NAME: &str = "TestPool";
+const CLIENT_ID: &str = "client-1";
+const SECRET: &str = "s3cret";
+const USER_ID: &str = "0b5e-internal-id";
+const PASSWORD: &str = "Pässwörd€1";
+const SALT: &str = "8a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const BLOCK: &str = "c2VjcmV0LWJsb2Nr";
+const NOW: u64 = 1_725_347_109;
+const NOW_TEXT: &str = "Tue Sep 3 07:05:09 UTC 2024";
+
+/// Deterministic "randomness" (xorshift) and a fixed clock.
+struct TestEnv(u64);
+
+impl Environment for TestEnv {
+    fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
+        for byte in buf {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            *byte = self.0 as u8;
+        }
+        Ok(())
+    }
+    fn now(&self) -> u64 {
+        NOW
+    }
+}
+
+fn md(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn params(flow: AuthFlow) -> SignInParams {
+    SignInParams {
+        username: "alice@example.com".into(),
+        password: PASSWORD.into(),
+        flow,
+        client_metadata: md(&[("app", "test")]),
+        device: None,
+        remember_device: None,
+        totp_issuer: "Demo App".into(),
+    }
+}
+
+fn client(secret: bool) -> ClientConfig {
+    ClientConfig::new(POOL_ID, CLIENT_ID, secret.then_some(SECRET)).unwrap()
+}
+
+fn json(text: &str) -> Json {
+    Json::parse(text).unwrap()
+}
+
+fn sent(step: Step) -> Request {
+    match step {
+        Step::Send { request, .. } => request,
+        other => panic!("expected a request, got {other:?}"),
+    }
+}
+
+fn asked(step: Step) -> Prompt {
+    match step {
+        Step::Ask(prompt) => prompt,
+        other => panic!("expected a prompt, got {other:?}"),
+    }
+}
+
+fn done(step: Step) -> SignedIn {
+    match step {
+        Step::Done(signed_in) => signed_in,
+        other => panic!("expected tokens, got {other:?}"),
+    }
+}
+
+fn field<'a>(request: &'a Request, path: &[&str]) -> Option<&'a str> {
+    let mut value = &request.body;
+    for key in path {
+        value = value.get(key)?;
+    }
+    value.as_str()
+}
+
+fn service_error(name: &str, status: u16) -> Error {
+    HttpReply {
+        status,
+        body: ["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat(),
+        error_type: None,
+        request_id: None,
+    }
+    .into_json()
+    .unwrap_err()
+}
+
+fn tokens(extra: &str) -> Json {
+    json(&format!(
+        r#"{{"AuthenticationResult":{{"AccessToken":"acc","IdToken":"id","RefreshToken":"ref","ExpiresIn":3600,"TokenType":"Bearer"{extra}}}}}"#
+    ))
+}
+
+/// A real SRP server for realm/user/password.
+fn srp_server(realm: &str, user: &str, password: &str, salt_hex: &str) -> SrpServer {
+    let salt = parse_hex(salt_hex, "SALT").unwrap();
+    let verifier = password_verifier(
+        Credentials {
+            realm,
+            user_id: user,
+            password,
+        },
+        &salt,
+    );
+    SrpServer::new(
+        &verifier,
+        EphemeralSecret::from_be_slice(&[0x5a; 64]).unwrap(),
+    )
+    .unwrap()
+}
+
+/// Sends the PASSWORD_VERIFIER challenge for `initiate` and checks the client's claim.
+fn answer_password_verifier(
+    flow: &mut SignIn,
+    env: &mut TestEnv,
+    initiate: &Request,
+    password: &str,
+) -> (Request, bool) {
+    let server = srp_server(POOL_NAME, USER_ID, password, SALT);
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"PASSWORD_VERIFIER","Session":"s1","ChallengeParameters":{{"SALT":"{SALT}","SRP_B":"{}","SECRET_BLOCK":"{BLOCK}","USER_ID_FOR_SRP":"{USER_ID}","USERNAME":"{USER_ID}"}}}}"#,
+        server.srp_b()
+    ));
+    let respond = sent(flow.on_reply(env, Ok(challenge)).unwrap());
+    let srp_a = field(initiate, &["AuthParameters", "SRP_A"]).unwrap();
+    let key = server.process_client(POOL_NAME, USER_ID, srp_a).unwrap();
+    let signature = field(
+        &respond,
+        &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"],
+    )
+    .unwrap();
+    let valid = key.verify(BLOCK, NOW_TEXT, signature);
+    (respond, valid)
+}
+
+#[test]
+fn srp_sign_in_sends_exact_bodies() {
+    let mut env = TestEnv(7);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(initiate.operation, Operation::InitiateAuth);
+    let srp_a = field(&initiate, &["AuthParameters", "SRP_A"])
+        .unwrap()
+        .to_string();
+    assert!(srp_a.len() > 700 && srp_a.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(
+        initiate.body_text(),
+        format!(
+            r#"{{"AuthFlow":"USER_SRP_AUTH","ClientId":"client-1","AuthParameters":{{"USERNAME":"alice@example.com","SRP_A":"{srp_a}"}},"ClientMetadata":{{"app":"test"}}}}"#
+        )
+    );
+
+    let (respond, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, PASSWORD);
+    assert!(valid, "the server must accept the client's claim");
+    let signature = field(
+        &respond,
+        &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"],
+    )
+    .unwrap();
+    assert_eq!(
+        respond.body_text(),
+        format!(
+            r#"{{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","PASSWORD_CLAIM_SECRET_BLOCK":"{BLOCK}","TIMESTAMP":"{NOW_TEXT}","PASSWORD_CLAIM_SIGNATURE":"{signature}"}},"Session":"s1","ClientMetadata":{{"app":"test"}}}}"#
+        )
+    );
+    let signed_in = done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    assert_eq!(signed_in.result.access_token, "acc");
+    assert_eq!(signed_in.result.refresh_token.as_deref(), Some("ref"));
+    assert!(signed_in.device.is_none());
+    // Spent: nothing more is accepted.
+    assert!(flow.on_reply(&mut env, Ok(tokens(""))).is_err());
+}
+
+#[test]
+fn wrong_password_fails_the_servers_check() {
+    let mut env = TestEnv(8);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    let (_, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, "other password");
+    assert!(!valid);
+    let err = flow
+        .on_reply(&mut env, Err(service_error("NotAuthorizedException", 400)))
+        .unwrap_err();
+    assert_eq!(err.name(), "NotAuthorizedException");
+}
+
+#[test]
+fn secret_hash_uses_the_typed_name_then_the_internal_one() {
+    let mut env = TestEnv(9);
+    let mut flow = SignIn::new(client(true), params(AuthFlow::UserSrp));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(
+        field(&initiate, &["AuthParameters", "SECRET_HASH"]),
+        Some(secret_hash(SECRET, "alice@example.com", CLIENT_ID).as_str())
+    );
+    let (respond, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, PASSWORD);
+    assert!(valid);
+    assert_eq!(
+        field(&respond, &["ChallengeResponses", "SECRET_HASH"]),
+        Some(secret_hash(SECRET, USER_ID, CLIENT_ID).as_str())
+    );
+}
+
+/// Signs in up to the reply after PASSWORD_VERIFIER.
+fn past_password(flow: &mut SignIn, env: &mut TestEnv) {
+    let initiate = sent(flow.start(env).unwrap());
+    let (_, valid) = answer_password_verifier(flow, env, &initiate, PASSWORD);
+    assert!(valid);
+}
+
+#[test]
+fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
+    let mut env = TestEnv(10);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    past_password(&mut flow, &mut env);
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"SMS_MFA","Session":"mfa-1","ChallengeParameters":{{"CODE_DELIVERY_DELIVERY_MEDIUM":"SMS","CODE_DELIVERY_DESTINATION":"+*******1234","USERNAME":"{USER_ID}"}}}}"#
+    ));
+    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(prompt.handler, Handler::SmsMfa);
+    assert_eq!((prompt.attempt, &prompt.error), (1, &None));
+    assert_eq!(prompt.username, USER_ID);
+
+    let first = sent(flow.on_answer(Answer::Code("000000".into())).unwrap());
+    assert_eq!(
+        first.body_text(),
+        format!(
+            r#"{{"ChallengeName":"SMS_MFA","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","SMS_MFA_CODE":"000000"}},"Session":"mfa-1","ClientMetadata":{{"app":"test"}}}}"#
+        )
+    );
+    let again = asked(
+        flow.on_reply(&mut env, Err(service_error("CodeMismatchException", 400)))
+            .unwrap(),
+    );
+    assert_eq!(again.attempt, 2);
+    assert_eq!(
+        again.error.as_ref().map(Error::name),
+        Some("CodeMismatchException")
+    );
+    let second = sent(flow.on_answer(Answer::Code("123456".into())).unwrap());
+    assert_eq!(field(&second, &["Session"]), Some("mfa-1"));
+    assert_eq!(
+        field(&second, &["ChallengeResponses", "SMS_MFA_CODE"]),
+        Some("123456")
+    );
+    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+}
+
+#[test]
+fn expired_code_ends_the_flow() {
+    let mut env = TestEnv(11);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    past_password(&mut flow, &mut env);
+    let challenge =
+        json(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"t","ChallengeParameters":{}}"#);
+    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(prompt.handler, Handler::SoftwareTokenMfa);
+    let request = sent(flow.on_answer(Answer::Code("111111".into())).unwrap());
+    assert_eq!(
+        field(&request, &["ChallengeResponses", "SOFTWARE_TOKEN_MFA_CODE"]),
+        Some("111111")
+    );
+    let err = flow
+        .on_reply(&mut env, Err(service_error("ExpiredCodeException", 400)))
+        .unwrap_err();
+    assert_eq!(err.name(), "ExpiredCodeException");
+}
+
+#[test]
+fn custom_with_srp_forwards_metadata_on_every_round() {
+    let mut env = TestEnv(12);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::CustomWithSrp));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(field(&initiate, &["AuthFlow"]), Some("CUSTOM_AUTH"));
+    assert_eq!(
+        field(&initiate, &["AuthParameters", "CHALLENGE_NAME"]),
+        Some("SRP_A")
+    );
+    let (respond, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, PASSWORD);
+    assert!(valid);
+    assert_eq!(field(&respond, &["ClientMetadata", "app"]), Some("test"));
+
+    for round in 1..=2u32 {
+        let challenge = json(&format!(
+            r#"{{"ChallengeName":"CUSTOM_CHALLENGE","Session":"c{round}","ChallengeParameters":{{"question":"6 x 7?","USERNAME":"{USER_ID}"}}}}"#
+        ));
+        let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+        assert_eq!(prompt.handler, Handler::CustomChallenge);
+        assert_eq!(prompt.attempt, round);
+        assert_eq!(
+            cognito_wasm::wire::lookup(&prompt.parameters, "question"),
+            Some("6 x 7?")
+        );
+        let answer = Answer::Custom {
+            answer: "42".into(),
+            client_metadata: md(&[
+                ("round", if round == 1 { "one" } else { "two" }),
+                ("app", "override"),
+            ]),
+        };
+        let request = sent(flow.on_answer(answer).unwrap());
+        assert_eq!(
+            field(&request, &["ChallengeName"]),
+            Some("CUSTOM_CHALLENGE")
+        );
+        assert_eq!(
+            field(&request, &["Session"]),
+            Some(format!("c{round}").as_str())
+        );
+        assert_eq!(
+            field(&request, &["ChallengeResponses", "ANSWER"]),
+            Some("42")
+        );
+        assert_eq!(
+            field(&request, &["ClientMetadata", "app"]),
+            Some("override")
+        );
+        assert!(field(&request, &["ClientMetadata", "round"]).is_some());
+    }
+    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+}
+
+#[test]
+fn custom_without_srp_needs_no_password() {
+    let mut env = TestEnv(13);
+    let mut p = params(AuthFlow::CustomWithoutSrp);
+    p.password.clear();
+    let mut flow = SignIn::new(client(false), p);
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(
+        initiate.body_text(),
+        r#"{"AuthFlow":"CUSTOM_AUTH","ClientId":"client-1","AuthParameters":{"USERNAME":"alice@example.com"},"ClientMetadata":{"app":"test"}}"#
+    );
+}
+
+#[test]
+fn password_flow_sends_the_password_only_in_that_flow() {
+    let mut env = TestEnv(14);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserPassword));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(field(&initiate, &["AuthFlow"]), Some("USER_PASSWORD_AUTH"));
+    assert_eq!(
+        field(&initiate, &["AuthParameters", "PASSWORD"]),
+        Some(PASSWORD)
+    );
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert!(!initiate.body_text().contains(PASSWORD));
+    let err = SignIn::new(
+        client(false),
+        SignInParams {
+            password: String::new(),
+            ..params(AuthFlow::UserSrp)
+        },
+    )
+    .start(&mut env)
+    .unwrap_err();
+    assert_eq!(err.name(), "InvalidConfig");
+}
+
+#[test]
+fn mfa_setup_enrols_totp_inside_the_flow() {
+    let mut env = TestEnv(15);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    past_password(&mut flow, &mut env);
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"MFA_SETUP","Session":"setup-0","ChallengeParameters":{{"MFAS_CAN_SETUP":"[\"SOFTWARE_TOKEN_MFA\"]","USERNAME":"{USER_ID}"}}}}"#
+    ));
+    let associate = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(associate.operation, Operation::AssociateSoftwareToken);
+    assert_eq!(associate.body_text(), r#"{"Session":"setup-0"}"#);
+
+    let reply = json(r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"setup-1"}"#);
+    let prompt = asked(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    assert_eq!(prompt.handler, Handler::MfaSetup);
+    assert_eq!(prompt.secret_code.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert_eq!(
+        prompt.otpauth_uri.as_deref(),
+        Some(
+            "otpauth://totp/Demo%20App:0b5e-internal-id?secret=JBSWY3DPEHPK3PXP&issuer=Demo%20App"
+        )
+    );
+
+    let verify = sent(flow.on_answer(Answer::Code("000000".into())).unwrap());
+    assert_eq!(verify.operation, Operation::VerifySoftwareToken);
+    assert_eq!(
+        verify.body_text(),
+        r#"{"Session":"setup-1","UserCode":"000000"}"#
+    );
+    let retry = asked(
+        flow.on_reply(
+            &mut env,
+            Err(service_error("EnableSoftwareTokenMFAException", 400)),
+        )
+        .unwrap(),
+    );
+    assert_eq!((retry.attempt, retry.handler), (2, Handler::MfaSetup));
+    let verify = sent(flow.on_answer(Answer::Code("123456".into())).unwrap());
+    assert_eq!(field(&verify, &["Session"]), Some("setup-1"));
+
+    let verified = json(r#"{"Status":"SUCCESS","Session":"setup-2"}"#);
+    let respond = sent(flow.on_reply(&mut env, Ok(verified)).unwrap());
+    assert_eq!(
+        respond.body_text(),
+        format!(
+            r#"{{"ChallengeName":"MFA_SETUP","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}"}},"Session":"setup-2","ClientMetadata":{{"app":"test"}}}}"#
+        )
+    );
+    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+}
+
+#[test]
+fn new_password_required_sends_attributes() {
+    let mut env = TestEnv(16);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    past_password(&mut flow, &mut env);
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"np","ChallengeParameters":{{"requiredAttributes":"[\"userAttributes.name\"]","userAttributes":"{{\"email\":\"d@example.com\"}}","USERNAME":"{USER_ID}"}}}}"#
+    ));
+    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(prompt.handler, Handler::NewPasswordRequired);
+    assert_eq!(prompt.required_attributes, vec!["name".to_string()]);
+    let answer = || Answer::NewPassword {
+        password: "N3w-Passw0rd!".into(),
+        attributes: md(&[("name", "Dave")]),
+    };
+    let request = sent(flow.on_answer(answer()).unwrap());
+    assert_eq!(
+        request.body_text(),
+        format!(
+            r#"{{"ChallengeName":"NEW_PASSWORD_REQUIRED","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","NEW_PASSWORD":"N3w-Passw0rd!","userAttributes.name":"Dave"}},"Session":"np","ClientMetadata":{{"app":"test"}}}}"#
+        )
+    );
+    let again = asked(
+        flow.on_reply(
+            &mut env,
+            Err(service_error("InvalidPasswordException", 400)),
+        )
+        .unwrap(),
+    );
+    assert_eq!(again.attempt, 2);
+    sent(flow.on_answer(answer()).unwrap());
+}
+
+#[test]
+fn select_mfa_type_and_unknown_challenges() {
+    let mut env = TestEnv(17);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    past_password(&mut flow, &mut env);
+    let challenge = json(
+        r#"{"ChallengeName":"SELECT_MFA_TYPE","Session":"sel","ChallengeParameters":{"MFAS_CAN_CHOOSE":"[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"}}"#,
+    );
+    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(prompt.handler, Handler::SelectMfaType);
+    let request = sent(
+        flow.on_answer(Answer::MfaType("SOFTWARE_TOKEN_MFA".into()))
+            .unwrap(),
+    );
+    assert_eq!(
+        field(&request, &["ChallengeResponses", "ANSWER"]),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
+    // A handler that answers with the wrong kind of value is an error, not a panic.
+    let challenge = json(r#"{"ChallengeName":"WEB_AUTHN","Session":"w","ChallengeParameters":{}}"#);
+    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(prompt.handler, Handler::Other);
+    let err = flow.on_answer(Answer::Code("1".into())).unwrap_err();
+    assert_eq!(err.name(), "HandlerError");
+}
+
+fn remembered_device() -> DeviceSecret {
+    DeviceSecret {
+        device_key: "us-east-1_dev-key".into(),
+        device_group_key: "-group-key".into(),
+        device_password: "ZGV2aWNlLXBhc3N3b3Jk".into(),
+    }
+}
+
+#[test]
+fn remembered_device_answers_device_srp() {
+    let mut env = TestEnv(18);
+    let device = remembered_device();
+    let mut flow = SignIn::new(
+        client(true),
+        SignInParams {
+            device: Some(device.clone()),
+            ..params(AuthFlow::UserSrp)
+        },
+    );
+    let initiate = sent(flow.start(&mut env).unwrap());
+    assert_eq!(
+        field(&initiate, &["AuthParameters", "DEVICE_KEY"]),
+        Some("us-east-1_dev-key")
+    );
+    let (respond, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, PASSWORD);
+    assert!(valid);
+    assert_eq!(
+        field(&respond, &["ChallengeResponses", "DEVICE_KEY"]),
+        Some("us-east-1_dev-key")
+    );
+
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"DEVICE_SRP_AUTH","Session":"d1","ChallengeParameters":{{"USERNAME":"{USER_ID}"}}}}"#
+    ));
+    let device_auth = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    assert_eq!(
+        field(&device_auth, &["ChallengeName"]),
+        Some("DEVICE_SRP_AUTH")
+    );
+    assert_eq!(
+        field(&device_auth, &["ClientMetadata", "app"]),
+        Some("test")
+    );
+    assert_eq!(
+        field(&device_auth, &["ChallengeResponses", "SECRET_HASH"]),
+        Some(secret_hash(SECRET, USER_ID, CLIENT_ID).as_str())
+    );
+    let device_a = field(&device_auth, &["ChallengeResponses", "SRP_A"]).unwrap();
+    assert_ne!(
+        Some(device_a),
+        field(&initiate, &["AuthParameters", "SRP_A"]),
+        "fresh a"
+    );
+
+    let salt = "00ff11ee22dd33cc";
+    let server = srp_server(
+        &device.device_group_key,
+        &device.device_key,
+        &device.device_password,
+        salt,
+    );
+    let challenge = json(&format!(
+        r#"{{"ChallengeName":"DEVICE_PASSWORD_VERIFIER","Session":"d2","ChallengeParameters":{{"SALT":"{salt}","SRP_B":"{}","SECRET_BLOCK":"{BLOCK}","USERNAME":"{USER_ID}"}}}}"#,
+        server.srp_b()
+    ));
+    let verifier = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let key = server
+        .process_client(&device.device_group_key, &device.device_key, device_a)
+        .unwrap();
+    let signature = field(
+        &verifier,
+        &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"],
+    )
+    .unwrap();
+    assert!(key.verify(BLOCK, NOW_TEXT, signature));
+    assert_eq!(
+        field(&verifier, &["ChallengeResponses", "DEVICE_KEY"]),
+        Some("us-east-1_dev-key")
+    );
+    assert_eq!(field(&verifier, &["ClientMetadata", "app"]), Some("test"));
+    let signed_in = done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    assert_eq!(signed_in.device, Some(device));
+}
+
+#[test]
+fn new_device_is_confirmed_and_its_verifier_works() {
+    let mut env = TestEnv(19);
+    let mut flow = SignIn::new(
+        client(false),
+        SignInParams {
+            remember_device: Some("Test browser".into()),
+            ..params(AuthFlow::UserSrp)
+        },
+    );
+    past_password(&mut flow, &mut env);
+    let reply =
+        tokens(r#","NewDeviceMetadata":{"DeviceKey":"us-east-1_new","DeviceGroupKey":"-grp"}"#);
+    let confirm = sent(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    assert_eq!(confirm.operation, Operation::ConfirmDevice);
+    assert_eq!(field(&confirm, &["AccessToken"]), Some("acc"));
+    assert_eq!(field(&confirm, &["DeviceName"]), Some("Test browser"));
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let salt = b64
+        .decode(field(&confirm, &["DeviceSecretVerifierConfig", "Salt"]).unwrap())
+        .unwrap();
+    let verifier = b64
+        .decode(
+            field(
+                &confirm,
+                &["DeviceSecretVerifierConfig", "PasswordVerifier"],
+            )
+            .unwrap(),
+        )
+        .unwrap();
+
+    let update = sent(
+        flow.on_reply(&mut env, Ok(json(r#"{"UserConfirmationNecessary":true}"#)))
+            .unwrap(),
+    );
+    assert_eq!(
+        update.body_text(),
+        r#"{"AccessToken":"acc","DeviceKey":"us-east-1_new","DeviceRememberedStatus":"remembered"}"#
+    );
+    let signed_in = done(flow.on_reply(&mut env, Ok(json("{}"))).unwrap());
+    let device = signed_in.device.expect("the new device");
+    assert_eq!(device.device_group_key, "-grp");
+
+    // The registered verifier accepts the stored device password in a device SRP exchange.
+    let server =
+        SrpServer::new(&verifier, EphemeralSecret::from_be_slice(&[3; 32]).unwrap()).unwrap();
+    let client =
+        cognito_wasm::srp::SrpClient::new(EphemeralSecret::from_be_slice(&[4; 128]).unwrap())
+            .unwrap();
+    let srp_a = client.srp_a();
+    let salt_hex: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let creds = Credentials {
+        realm: &device.device_group_key,
+        user_id: &device.device_key,
+        password: &device.device_password,
+    };
+    let claim = client
+        .process_challenge(creds, &salt_hex, &server.srp_b())
+        .unwrap()
+        .sign(BLOCK, NOW_TEXT)
+        .unwrap();
+    let key = server
+        .process_client("-grp", "us-east-1_new", &srp_a)
+        .unwrap();
+    assert!(key.verify(BLOCK, NOW_TEXT, &claim.signature));
+}
+
+#[test]
+fn failed_confirm_device_is_reported_not_swallowed() {
+    let mut env = TestEnv(20);
+    let mut flow = SignIn::new(
+        client(false),
+        SignInParams {
+            remember_device: Some("b".into()),
+            ..params(AuthFlow::UserSrp)
+        },
+    );
+    past_password(&mut flow, &mut env);
+    let reply = tokens(r#","NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}"#);
+    sent(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    // A transient failure is retried with the same request …
+    let retry = flow
+        .on_reply(&mut env, Err(service_error("InternalErrorException", 500)))
+        .unwrap();
+    let Step::Send { request, delay_ms } = retry else {
+        panic!("expected a retry")
+    };
+    assert_eq!(request.operation, Operation::ConfirmDevice);
+    assert!(delay_ms >= 100);
+    // … a permanent one ends with tokens and the error.
+    let signed_in = done(
+        flow.on_reply(
+            &mut env,
+            Err(service_error("InvalidParameterException", 400)),
+        )
+        .unwrap(),
+    );
+    assert_eq!(signed_in.result.access_token, "acc");
+    assert!(signed_in.device.is_none());
+    assert_eq!(
+        signed_in.device_error.as_ref().map(Error::name),
+        Some("InvalidParameterException")
+    );
+}
+
+#[test]
+fn transient_failures_restart_from_initiate_auth_never_resend_a_session() {
+    let mut env = TestEnv(21);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    let first = sent(flow.start(&mut env).unwrap());
+    let step = flow
+        .on_reply(&mut env, Err(Error::Network("Failed to fetch".into())))
+        .unwrap();
+    let Step::Send {
+        request: second,
+        delay_ms,
+    } = step
+    else {
+        panic!("expected a retry")
+    };
+    assert_eq!(second.operation, Operation::InitiateAuth);
+    assert!((100..=200).contains(&delay_ms), "{delay_ms}");
+    assert_ne!(
+        field(&first, &["AuthParameters", "SRP_A"]),
+        field(&second, &["AuthParameters", "SRP_A"])
+    );
+    let (respond, _) = answer_password_verifier(&mut flow, &mut env, &second, PASSWORD);
+    assert_eq!(respond.operation, Operation::RespondToAuthChallenge);
+    // Throttled while answering PASSWORD_VERIFIER: a new InitiateAuth, not the same answer.
+    let step = flow
+        .on_reply(
+            &mut env,
+            Err(service_error("TooManyRequestsException", 400)),
+        )
+        .unwrap();
+    let Step::Send { request: third, .. } = step else {
+        panic!("expected a restart")
+    };
+    assert_eq!(third.operation, Operation::InitiateAuth);
+}
+
+#[test]
+fn retries_are_bounded_and_only_for_transient_errors() {
+    let mut env = TestEnv(22);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    sent(flow.start(&mut env).unwrap());
+    let mut delays = Vec::new();
+    let err = loop {
+        match flow.on_reply(&mut env, Err(service_error("InternalErrorException", 500))) {
+            Ok(Step::Send { delay_ms, .. }) => delays.push(delay_ms),
+            Ok(other) => panic!("{other:?}"),
+            Err(err) => break err,
+        }
+        assert!(delays.len() <= 3, "unbounded retries");
+    };
+    assert_eq!(delays.len(), 3);
+    assert!(delays[0] <= 200 && delays[1] >= 200 && delays[2] >= 400);
+    assert_eq!(err.name(), "InternalErrorException");
+
+    for name in [
+        "NotAuthorizedException",
+        "LimitExceededException",
+        "CodeMismatchException",
+    ] {
+        let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+        sent(flow.start(&mut env).unwrap());
+        let err = flow
+            .on_reply(&mut env, Err(service_error(name, 400)))
+            .unwrap_err();
+        assert_eq!(err.name(), name);
+    }
+}
+
+#[test]
+fn stale_device_is_dropped_and_sign_in_restarts_without_it() {
+    let mut env = TestEnv(23);
+    let mut flow = SignIn::new(
+        client(false),
+        SignInParams {
+            device: Some(remembered_device()),
+            ..params(AuthFlow::UserSrp)
+        },
+    );
+    let first = sent(flow.start(&mut env).unwrap());
+    assert!(field(&first, &["AuthParameters", "DEVICE_KEY"]).is_some());
+    let again = sent(
+        flow.on_reply(
+            &mut env,
+            Err(service_error("ResourceNotFoundException", 400)),
+        )
+        .unwrap(),
+    );
+    assert_eq!(again.operation, Operation::InitiateAuth);
+    assert!(field(&again, &["AuthParameters", "DEVICE_KEY"]).is_none());
+}
+
+#[test]
+fn malformed_replies_are_typed_errors() {
+    let cases = [
+        (r#"{"Session":"x"}"#, "InvalidServerResponse"),
+        (
+            r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab"}}"#,
+            "InvalidServerResponse",
+        ),
+        (
+            r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab","SRP_B":"zz","SECRET_BLOCK":"AA==","USER_ID_FOR_SRP":"u"}}"#,
+            "SrpError",
+        ),
+        (
+            r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab","SRP_B":"0","SECRET_BLOCK":"AA==","USER_ID_FOR_SRP":"u"}}"#,
+            "SrpError",
+        ),
+        (
+            r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"","SRP_B":"05","SECRET_BLOCK":"AA==","USER_ID_FOR_SRP":"u"}}"#,
+            "SrpError",
+        ),
+        (
+            r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab","SRP_B":"05","SECRET_BLOCK":"%%","USER_ID_FOR_SRP":"u"}}"#,
+            "SrpError",
+        ),
+        (
+            r#"{"ChallengeName":"DEVICE_SRP_AUTH","ChallengeParameters":{}}"#,
+            "InvalidServerResponse",
+        ),
+        (
+            r#"{"AuthenticationResult":{"AccessToken":"a"}}"#,
+            "InvalidServerResponse",
+        ),
+        (r#"[]"#, "InvalidServerResponse"),
+    ];
+    for (text, name) in cases {
+        let mut env = TestEnv(24);
+        let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+        sent(flow.start(&mut env).unwrap());
+        let err = flow.on_reply(&mut env, Ok(json(text))).unwrap_err();
+        assert_eq!(err.name(), name, "{text}");
+        assert!(!err.message().contains(PASSWORD));
+    }
+}
