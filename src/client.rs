@@ -14,6 +14,19 @@ pub trait Environment {
     fn now(&self) -> u64;
 }
 
+/// Consecutive retryable failures tolerated before giving up.
+pub const MAX_RETRIES: u32 = 3;
+/// First backoff ceiling; doubles per retry.
+const BACKOFF_BASE_MS: u32 = 200;
+
+/// Jittered exponential backoff before retry number `retry` (0-based): between half and all
+/// of 200 ms · 2^retry, placed by `noise`.
+pub fn backoff_ms(retry: u32, noise: u16) -> u32 {
+    let ceiling = BACKOFF_BASE_MS << retry.min(8);
+    let half = ceiling / 2;
+    half + u32::from(noise) % (half + 1)
+}
+
 /// One app client of one user pool.
 #[derive(Clone)]
 pub struct ClientConfig {

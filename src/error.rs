@@ -136,7 +136,7 @@ impl Error {
             | Self::InvalidServerResponse(m)
             | Self::Network(m) => m.clone(),
             Self::Service(e) => e.message.clone(),
-            Self::Srp(e) => e.message().into(),
+            Self::Srp(e) => e.message(),
         }
     }
 

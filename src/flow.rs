@@ -15,7 +15,9 @@
 
 use zeroize::Zeroize;
 
-use crate::client::{add_metadata, merge_metadata, ClientConfig, Environment};
+use crate::client::{
+    add_metadata, backoff_ms, merge_metadata, ClientConfig, Environment, MAX_RETRIES,
+};
 use crate::error::Error;
 use crate::json::Json;
 use crate::srp::{
@@ -28,12 +30,8 @@ use crate::wire::{
     Request, StringMap,
 };
 
-/// Consecutive retryable failures tolerated before giving up.
-const MAX_RETRIES: u32 = 3;
 /// Restarts from InitiateAuth (after retryable failures or a stale device) per sign-in.
 const MAX_RESTARTS: u32 = 4;
-/// First backoff ceiling; doubles per retry (jittered between half and all of it).
-const BACKOFF_BASE_MS: u32 = 200;
 
 /// Which InitiateAuth flow to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -895,14 +893,13 @@ impl SignIn {
         send(Operation::RespondToAuthChallenge, body)
     }
 
-    /// Jittered exponential backoff: between half and all of 200 ms · 2^retries.
+    /// The delay before the next retry (see [`backoff_ms`]).
     fn backoff(&mut self, env: &mut dyn Environment) -> Result<u32, Error> {
-        let ceiling = BACKOFF_BASE_MS << self.retries.min(8);
-        self.retries += 1;
         let mut noise = [0u8; 2];
         env.random(&mut noise)?;
-        let half = ceiling / 2;
-        Ok(half + u32::from(u16::from_le_bytes(noise)) % (half + 1))
+        let delay = backoff_ms(self.retries, u16::from_le_bytes(noise));
+        self.retries += 1;
+        Ok(delay)
     }
 }
 

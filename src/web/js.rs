@@ -1,0 +1,116 @@
+//! Small conversions between JS values and the core's types. Nothing here panics on odd input.
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::Error;
+use crate::wire::StringMap;
+
+/// `object[key]`, or `undefined` when `object` is not an object or the getter throws.
+pub fn get(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() && !object.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `object[key]` as a string, when it is one.
+pub fn get_string(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+/// `object[key] = value` (ignoring frozen objects).
+pub fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+}
+
+/// A plain object from string pairs.
+pub fn object_from_map(map: &[(String, String)]) -> Object {
+    let object = Object::new();
+    for (key, value) in map {
+        set(&object, key, value.as_str());
+    }
+    object
+}
+
+/// A `Record<string, string>` from JS; `undefined`/`null` is empty. Numbers and booleans are
+/// turned into strings; anything else is refused with `what` in the message.
+pub fn map_from_object(value: &JsValue, what: &str) -> Result<StringMap, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    if !value.is_object() {
+        return Err(Error::InvalidConfig([what, " must be an object of strings."].concat()));
+    }
+    let mut map = Vec::new();
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let pair: Array = entry.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let text = match value.as_string() {
+            Some(s) => s,
+            None if value.as_bool().is_some() => {
+                if value.is_truthy() { "true" } else { "false" }.into()
+            }
+            None if value.as_f64().is_some() => number_text(value.as_f64().unwrap_or_default()),
+            None => {
+                return Err(Error::InvalidConfig(
+                    [what, ".", &key, " must be a string."].concat(),
+                ))
+            }
+        };
+        map.push((key, text));
+    }
+    Ok(map)
+}
+
+/// A number as JS prints it (`String(n)`), without `core::fmt`.
+pub fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// Awaits `value` if it is a thenable, else returns it.
+pub async fn resolve(value: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(&value)).await
+}
+
+/// Calls `function(...args)` with `this` = `this`; a throw becomes `Err`.
+pub fn call(function: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let Some(function) = function.dyn_ref::<js_sys::Function>() else {
+        return Err(JsValue::from_str("not a function"));
+    };
+    match args {
+        [] => function.call0(this),
+        [a] => function.call1(this, a),
+        [a, b] => function.call2(this, a, b),
+        _ => function.apply(this, &args.iter().copied().collect()),
+    }
+}
+
+/// The decoded payload (claims) of a JWT, parsed by the browser's JSON parser.
+pub fn jwt_payload(token: &str) -> Result<JsValue, Error> {
+    use base64::Engine as _;
+    let invalid = || Error::InvalidServerResponse("A token is not a valid JWT.".into());
+    let payload = token.split('.').nth(1).ok_or_else(invalid)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let claims = js_sys::JSON::parse(&text).map_err(|_| invalid())?;
+    if !claims.is_object() {
+        return Err(invalid());
+    }
+    Ok(claims)
+}
+
+/// A numeric claim (`exp`, `iat`) of a parsed payload.
+pub fn claim_seconds(claims: &JsValue, key: &str) -> Option<u64> {
+    get(claims, key)
+        .as_f64()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| v as u64)
+}

@@ -1,0 +1,78 @@
+//! Timers over the global `setTimeout`, so they work in windows and workers alike.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use super::transport::check_abort;
+use crate::error::Error;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// Waits `ms`, or fails with AbortError as soon as `signal` fires.
+pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    check_abort(signal)?;
+    if ms > 0 {
+        let waited = Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, f64::from(ms));
+        });
+        let waited = match signal {
+            Some(signal) => Promise::race(&js_sys::Array::of2(&waited, &aborted(signal))),
+            None => waited,
+        };
+        let _ = JsFuture::from(waited).await;
+    }
+    check_abort(signal)
+}
+
+/// A promise that rejects when `signal` fires (never settles otherwise).
+pub fn aborted(signal: &AbortSignal) -> Promise {
+    let signal = signal.clone();
+    Promise::new(&mut |_, reject| {
+        if signal.aborted() {
+            let _ = reject.call0(&JsValue::UNDEFINED);
+            return;
+        }
+        let options = js_sys::Object::new();
+        super::js::set(&options, "once", true);
+        let _ = js_sys::Reflect::get(&signal, &JsValue::from_str("addEventListener"))
+            .ok()
+            .and_then(|add| {
+                add.dyn_ref::<Function>()?
+                    .call3(&signal, &JsValue::from_str("abort"), &reject, &options)
+                    .ok()
+            });
+    })
+}
+
+/// A pending `setTimeout`, cleared when dropped.
+#[must_use = "the timeout is cleared when this is dropped"]
+pub struct Timeout {
+    id: JsValue,
+}
+
+impl Timeout {
+    /// Runs `callback` once after `ms`.
+    pub fn new(ms: f64, callback: impl FnOnce() + 'static) -> Self {
+        let callback = Closure::once_into_js(callback);
+        let id = match callback.dyn_ref::<Function>() {
+            Some(f) => set_timeout(f, ms.clamp(0.0, 2_147_483_647.0)),
+            None => JsValue::UNDEFINED,
+        };
+        Self { id }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
