@@ -9,20 +9,20 @@ SHELL := /bin/bash
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop test-emulator test-browser
+test: setup lint test-native test-wasm test-interop
 
-lint:
+lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-test-native:
+test-native: setup
 	cargo test --workspace
 
-test-wasm:
+test-wasm: setup
 	bash tests/wasm/run.sh
 
-test-interop:
+test-interop: setup
 	bash tests/interop/run.sh
 
 test-emulator:
