@@ -1,0 +1,95 @@
+// cognito-wasm: the package entry. Importing it does nothing; the wasm loads on first use.
+import initWasm, { WasmAuth } from "./cognito_wasm.js";
+
+let loading;
+
+/**
+ * Loads the wasm once (concurrent callers share the load). Optional: `CognitoAuth.create`
+ * calls it. Pass `{ module_or_path }` to host the `.wasm` file elsewhere.
+ */
+export function init(options) {
+  if (!loading) {
+    loading = initWasm(options).catch((error) => {
+      loading = undefined;
+      throw error;
+    });
+  }
+  return loading;
+}
+
+/** Every SDK error. `name` is Cognito's `__type` or the SDK's own error name. */
+export class CognitoAuthError extends Error {
+  constructor(name, message, details = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = name;
+    this.retryable = Boolean(details.retryable);
+    this.requestId = details.requestId;
+    if (details.challengeName !== undefined) this.challengeName = details.challengeName;
+  }
+}
+
+const EVENTS = ["signedIn", "signedOut", "tokenRefreshed", "tokenRefreshFailed"];
+
+/** A Cognito user-pool app client: sign-in, tokens, sign-out, password reset. */
+export class CognitoAuth {
+  #inner;
+  #listeners;
+
+  /** Use `CognitoAuth.create(config)`. */
+  constructor(inner, listeners) {
+    if (!(inner instanceof WasmAuth)) {
+      throw new TypeError("Use CognitoAuth.create(config).");
+    }
+    this.#inner = inner;
+    this.#listeners = listeners;
+  }
+
+  static async create(config) {
+    await init();
+    const listeners = new Map(EVENTS.map((event) => [event, new Set()]));
+    const emit = (event, detail) => {
+      for (const listener of listeners.get(event) ?? []) {
+        try {
+          listener(detail);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    };
+    const inner = await WasmAuth.create(config, { errorClass: CognitoAuthError, emit });
+    return new CognitoAuth(inner, listeners);
+  }
+
+  signIn(options) {
+    return this.#inner.signIn(options ?? {});
+  }
+
+  getTokens(options) {
+    return this.#inner.getTokens(options ?? {});
+  }
+
+  signOut(options) {
+    return this.#inner.signOut(options ?? {});
+  }
+
+  forgotPassword(options) {
+    return this.#inner.forgotPassword(options ?? {});
+  }
+
+  confirmForgotPassword(options) {
+    return this.#inner.confirmForgotPassword(options ?? {});
+  }
+
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on(event, listener) {
+    const set = this.#listeners.get(event);
+    if (!set) throw new CognitoAuthError("InvalidConfig", `Unknown event ${event}.`);
+    if (typeof listener !== "function") {
+      throw new CognitoAuthError("InvalidConfig", "The listener must be a function.");
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+}

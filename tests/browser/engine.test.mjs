@@ -1,0 +1,652 @@
+// The sign-in engine in headless Chromium against the project's emulator: every flow and
+// challenge with the demo users, ClientMetadata on every step (checked through /__log),
+// wrong codes, missing handlers, abort, the emulator's faults, refresh, sign-out, devices.
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+
+import { launchBrowser, openPage, startEmulator, startStaticServer } from "./harness.mjs";
+
+const POOL = "us-east-1_DemoPool1";
+const PASSWORD = "Passw0rd!";
+const META = { app: "engine-test", tenant: "acme" };
+
+let emulator;
+let site;
+let browser;
+let page;
+
+before(async () => {
+  emulator = await startEmulator();
+  site = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.stop();
+  emulator?.stop();
+});
+
+beforeEach(async () => {
+  await emulator.reset();
+  if (page) await page.close();
+  page = await openPage(browser, `${site.url}/tests/browser/pages/engine.html`);
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate((url) => (window.endpoint = url), emulator.url);
+  await page.exposeFunction("totpNow", (secret) => totp(secret));
+});
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from a Base32 secret. */
+function totp(secret, at = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error("bad base32");
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, "0");
+}
+
+/**
+ * Runs `body(auth, sdk, arg)` in the page with a fresh CognitoAuth; returns
+ * `{ ok, value }` or `{ ok: false, error }` with the error's fields.
+ */
+async function run(body, arg = {}, config = {}) {
+  return page.evaluate(
+    async ({ source, arg, config }) => {
+      const body = new Function(`return (${source})`)();
+      const { CognitoAuth, CognitoAuthError } = window.sdk;
+      const events = [];
+      try {
+        const auth = await CognitoAuth.create(config);
+        for (const name of ["signedIn", "signedOut", "tokenRefreshed", "tokenRefreshFailed"]) {
+          auth.on(name, (detail) => events.push({ name, detail: detail?.name ?? null }));
+        }
+        window.auth = auth;
+        const value = await body(auth, window.sdk, arg);
+        return { ok: true, value, events };
+      } catch (e) {
+        return {
+          ok: false,
+          events,
+          error: {
+            isCognitoAuthError: e instanceof CognitoAuthError,
+            isError: e instanceof Error,
+            name: e.name,
+            message: e.message,
+            retryable: e.retryable,
+            requestId: e.requestId,
+            challengeName: e.challengeName,
+            cause: e.cause === undefined ? undefined : String(e.cause?.message ?? e.cause),
+          },
+        };
+      }
+    },
+    {
+      source: body.toString(),
+      arg,
+      config: {
+        userPoolId: POOL,
+        clientId: "demo-client",
+        endpoint: emulator.url,
+        clientMetadata: META,
+        ...config,
+      },
+    },
+  );
+}
+
+const signIn = (auth, sdk, { username, password = "Passw0rd!", ...rest }) =>
+  auth.signIn({ username, password, ...rest }).then((t) => ({
+    username: t.username,
+    tokenUse: t.accessTokenPayload.token_use,
+    idUser: t.idTokenPayload["cognito:username"],
+    expiresIn: Math.round((t.expiresAt - Date.now()) / 1000),
+    hasRefresh: typeof t.refreshToken === "string",
+    deviceKey: t.deviceKey ?? null,
+    rememberDeviceError: t.rememberDeviceError?.name ?? null,
+  }));
+
+function assertOk(result) {
+  assert.equal(result.ok, true, JSON.stringify(result.error));
+  return result.value;
+}
+
+/** Every RespondToAuthChallenge and InitiateAuth since the reset carried `expected`. */
+function assertMetadataOnEveryAuthCall(entries, expected = META) {
+  const calls = entries.filter((e) =>
+    ["InitiateAuth", "RespondToAuthChallenge"].includes(e.operation),
+  );
+  assert.ok(calls.length > 0, "no auth calls logged");
+  for (const call of calls) {
+    for (const [k, v] of Object.entries(expected)) {
+      assert.equal(call.clientMetadata?.[k], v, `${call.operation} ${call.challengeName ?? ""} lacks ${k}`);
+    }
+  }
+}
+
+function triggers(entries, name) {
+  return entries.flatMap((e) => e.triggers.filter((t) => t.name === name));
+}
+
+describe("sign-in flows", () => {
+  test("alice signs in with SRP; metadata reaches every call and the documented triggers", async () => {
+    const result = await run(signIn, { username: "alice", clientMetadata: { step: "call" } });
+    const value = assertOk(result);
+    assert.equal(value.username, "alice");
+    assert.equal(value.idUser, "alice");
+    assert.equal(value.tokenUse, "access");
+    assert.ok(value.expiresIn > 3000 && value.expiresIn <= 3600, String(value.expiresIn));
+    assert.equal(value.hasRefresh, true);
+    assert.deepEqual(result.events, [{ name: "signedIn", detail: null }]);
+
+    const log = await emulator.log();
+    const ops = log.map((e) => `${e.operation}:${e.authFlow ?? e.challengeName}`);
+    assert.deepEqual(ops, ["InitiateAuth:USER_SRP_AUTH", "RespondToAuthChallenge:PASSWORD_VERIFIER"]);
+    assertMetadataOnEveryAuthCall(log, { ...META, step: "call" });
+    const [pre] = triggers(log, "PreAuthentication");
+    assert.equal(pre.validationData?.step, "call", "InitiateAuth metadata reaches PreAuthentication as validationData");
+    for (const name of ["PostAuthentication", "PreTokenGeneration"]) {
+      const [fired] = triggers(log, name);
+      assert.ok(fired, `${name} ran`);
+      assert.equal(fired.clientMetadata?.step, "call", `${name} got RespondToAuthChallenge's metadata`);
+    }
+    assert.deepEqual(page.problems, []);
+  });
+
+  test("a wrong password is a NotAuthorizedException without the password in it", async () => {
+    const result = await run(signIn, { username: "alice", password: "Wr0ng-Secret!" });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.isCognitoAuthError, true);
+    assert.equal(result.error.isError, true);
+    assert.equal(result.error.name, "NotAuthorizedException");
+    assert.equal(result.error.retryable, false);
+    assert.ok(result.error.requestId, "the request id is kept");
+    assert.ok(!result.error.message.includes("Wr0ng-Secret!"));
+  });
+
+  test("the secret client signs in (SECRET_HASH with the right username at each step)", async () => {
+    const secret = await emulatorClientSecret();
+    const result = await run(signIn, { username: "alice@example.com" }, {
+      clientId: "demo-secret-client",
+      clientSecret: secret,
+    });
+    assert.equal(assertOk(result).username, "alice");
+  });
+
+  test("USER_PASSWORD_AUTH migrates frank from the legacy directory", async () => {
+    const result = await run(signIn, { username: "frank", authFlow: "USER_PASSWORD_AUTH" });
+    assert.equal(assertOk(result).username, "frank");
+    const log = await emulator.log();
+    const [migration] = triggers(log, "UserMigration");
+    assert.ok(migration, "UserMigration ran");
+    assert.equal(migration.validationData?.app, "engine-test");
+  });
+
+  test("bob: a wrong SMS code, then the right one, in the same flow", async () => {
+    const result = await run(async (auth) => {
+      const seen = [];
+      const tokens = await auth.signIn({
+        username: "bob",
+        password: "Passw0rd!",
+        handlers: {
+          smsMfa(c) {
+            seen.push({ attempt: c.attempt, error: c.error?.name ?? null, destination: c.destination, medium: c.deliveryMedium });
+            return c.attempt === 1 ? "000000" : "123456";
+          },
+        },
+      });
+      return { seen, username: tokens.username };
+    });
+    const value = assertOk(result);
+    assert.equal(value.username, "bob");
+    assert.equal(value.seen.length, 2);
+    assert.deepEqual(value.seen.map((s) => [s.attempt, s.error]), [[1, null], [2, "CodeMismatchException"]]);
+    assert.match(value.seen[0].destination, /\*/);
+    assert.equal(value.seen[0].medium, "SMS");
+    const log = await emulator.log();
+    assertMetadataOnEveryAuthCall(log);
+    const sms = log.filter((e) => e.challengeName === "SMS_MFA");
+    assert.deepEqual(sms.map((e) => e.outcome), ["error:CodeMismatchException", "tokens"]);
+  });
+
+  test("carol answers TOTP", async () => {
+    const secret = await userTotpSecret("carol");
+    const result = await run(async (auth, sdk, { secret }) => {
+      const tokens = await auth.signIn({
+        username: "carol",
+        password: "Passw0rd!",
+        handlers: { softwareTokenMfa: () => window.totpNow(secret) },
+      });
+      return tokens.username;
+    }, { secret });
+    assert.equal(assertOk(result), "carol");
+    assertMetadataOnEveryAuthCall(await emulator.log());
+  });
+
+  test("dave sets a new password with the required attributes, then signs in with it", async () => {
+    const result = await run(async (auth) => {
+      let required;
+      await auth.signIn({
+        username: "dave",
+        password: "TempPassw0rd!",
+        handlers: {
+          newPasswordRequired(c) {
+            required = c.requiredAttributes;
+            const attributes = Object.fromEntries(c.requiredAttributes.map((a) => [a, a === "name" ? "Dave" : "x"]));
+            return { newPassword: "N3w-Passw0rd!", attributes };
+          },
+        },
+      });
+      await auth.signOut();
+      const again = await auth.signIn({ username: "dave", password: "N3w-Passw0rd!" });
+      return { required, username: again.username };
+    });
+    const value = assertOk(result);
+    assert.ok(Array.isArray(value.required));
+    assert.equal(value.username, "dave");
+    assertMetadataOnEveryAuthCall(await emulator.log());
+  });
+
+  test("erin: CUSTOM_WITH_SRP rounds with per-step metadata reaching Define/Create/Verify", async () => {
+    const result = await run(async (auth) => {
+      const questions = [];
+      const tokens = await auth.signIn({
+        username: "erin",
+        password: "Passw0rd!",
+        authFlow: "CUSTOM_WITH_SRP",
+        handlers: {
+          customChallenge(c) {
+            questions.push({ attempt: c.attempt, parameters: c.parameters });
+            return { answer: c.attempt === 1 ? "wrong" : "42", clientMetadata: { round: String(c.attempt) } };
+          },
+        },
+      });
+      return { questions, username: tokens.username };
+    });
+    const value = assertOk(result);
+    assert.equal(value.username, "erin");
+    assert.ok(value.questions.length >= 2, "a wrong answer is asked again");
+    assert.equal(value.questions[1].attempt, 2);
+    const log = await emulator.log();
+    assertMetadataOnEveryAuthCall(log);
+    const custom = log.filter((e) => e.challengeName === "CUSTOM_CHALLENGE");
+    assert.deepEqual(custom.map((e) => e.clientMetadata.round), ["1", "2"]);
+    for (const name of ["VerifyAuthChallengeResponse", "DefineAuthChallenge", "CreateAuthChallenge"]) {
+      const withRound = triggers(custom, name).filter((t) => t.clientMetadata?.app === "engine-test");
+      assert.ok(withRound.length > 0, `${name} got the RespondToAuthChallenge metadata`);
+    }
+  });
+
+  test("erin: CUSTOM_WITHOUT_SRP goes straight to the question", async () => {
+    const result = await run(async (auth) => {
+      const tokens = await auth.signIn({
+        username: "erin",
+        authFlow: "CUSTOM_WITHOUT_SRP",
+        handlers: { customChallenge: () => "42" },
+      });
+      return tokens.username;
+    });
+    assert.equal(assertOk(result), "erin");
+    const log = await emulator.log();
+    assert.equal(log[0].authFlow, "CUSTOM_AUTH");
+    assert.ok(!log.some((e) => e.challengeName === "PASSWORD_VERIFIER"));
+  });
+
+  test("grace chooses SMS among her MFA types", async () => {
+    const result = await run(async (auth) => {
+      let types;
+      const tokens = await auth.signIn({
+        username: "grace",
+        password: "Passw0rd!",
+        handlers: {
+          selectMfaType(c) {
+            types = c.mfaTypes;
+            return "SMS_MFA";
+          },
+          smsMfa: () => "123456",
+        },
+      });
+      return { types, username: tokens.username };
+    });
+    const value = assertOk(result);
+    assert.ok(value.types.includes("SMS_MFA") && value.types.includes("SOFTWARE_TOKEN_MFA"));
+    assert.equal(value.username, "grace");
+    const log = await emulator.log();
+    assertMetadataOnEveryAuthCall(log);
+    assert.ok(log.some((e) => e.challengeName === "SELECT_MFA_TYPE"));
+  });
+
+  test("henry enrols TOTP inside the flow, then is asked for it next time", async () => {
+    const result = await run(async (auth) => {
+      let setup;
+      await auth.signIn({
+        username: "henry",
+        password: "Passw0rd!",
+        handlers: {
+          async mfaSetup(c) {
+            setup = { secret: c.secretCode, uri: c.otpauthUri };
+            return window.totpNow(c.secretCode);
+          },
+        },
+      });
+      await auth.signOut();
+      const next = await auth.signIn({
+        username: "henry",
+        password: "Passw0rd!",
+        handlers: { softwareTokenMfa: () => window.totpNow(setup.secret) },
+      });
+      return { setup, username: next.username };
+    });
+    const value = assertOk(result);
+    assert.match(value.setup.uri, /^otpauth:\/\/totp\/.+secret=/);
+    assert.equal(value.username, "henry");
+    const log = await emulator.log();
+    const ops = log.map((e) => e.operation);
+    assert.ok(ops.includes("AssociateSoftwareToken") && ops.includes("VerifySoftwareToken"));
+    assert.ok(log.some((e) => e.challengeName === "MFA_SETUP"));
+    assertMetadataOnEveryAuthCall(log);
+  });
+});
+
+describe("handlers and abort", () => {
+  test("a missing handler fails with ChallengeHandlerMissing", async () => {
+    const result = await run(signIn, { username: "bob" });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.name, "ChallengeHandlerMissing");
+    assert.equal(result.error.challengeName, "SMS_MFA");
+  });
+
+  test("a handler that throws ends the flow with HandlerError and its cause", async () => {
+    const result = await run(async (auth) =>
+      auth.signIn({
+        username: "bob",
+        password: "Passw0rd!",
+        handlers: { smsMfa: () => Promise.reject(new Error("user closed the dialog")) },
+      }),
+    );
+    assert.equal(result.ok, false);
+    assert.equal(result.error.name, "HandlerError");
+    assert.equal(result.error.cause, "user closed the dialog");
+  });
+
+  test("abort while a handler waits rejects with AbortError, and the module keeps working", async () => {
+    const result = await run(async (auth) => {
+      const controller = new AbortController();
+      const pending = auth.signIn({
+        username: "bob",
+        password: "Passw0rd!",
+        signal: controller.signal,
+        handlers: {
+          smsMfa: (c) =>
+            new Promise((resolve) => {
+              c.signal.addEventListener("abort", () => resolve("123456"));
+              setTimeout(() => controller.abort(), 50);
+            }),
+        },
+      });
+      let name;
+      try {
+        await pending;
+      } catch (e) {
+        name = e.name;
+      }
+      const after = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      return { name, after: after.username };
+    });
+    assert.deepEqual(assertOk(result), { name: "AbortError", after: "alice" });
+  });
+
+  test("abort during a slow reply rejects with AbortError", async () => {
+    await emulator.fault({ operation: "InitiateAuth", count: 1, kind: "delay", delayMs: 3000 });
+    const result = await run(async (auth) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const started = performance.now();
+      try {
+        await auth.signIn({ username: "alice", password: "Passw0rd!", signal: controller.signal });
+        return { name: "none" };
+      } catch (e) {
+        return { name: e.name, ms: performance.now() - started };
+      }
+    });
+    const value = assertOk(result);
+    assert.equal(value.name, "AbortError");
+    assert.ok(value.ms < 2500, `aborted promptly (${value.ms} ms)`);
+  });
+});
+
+describe("faults and retries", () => {
+  for (const kind of ["http500", "throttle", "drop"]) {
+    test(`InitiateAuth ${kind} once is retried`, async () => {
+      await emulator.fault({ operation: "InitiateAuth", count: 1, kind });
+      const result = await run(signIn, { username: "alice" });
+      assert.equal(assertOk(result).username, "alice");
+      const log = await emulator.log();
+      assert.equal(log.filter((e) => e.operation === "InitiateAuth").length, 2);
+    });
+  }
+
+  test("a throttled PASSWORD_VERIFIER restarts from InitiateAuth instead of re-sending", async () => {
+    await emulator.fault({ operation: "RespondToAuthChallenge", count: 1, kind: "throttle" });
+    const result = await run(signIn, { username: "alice" });
+    assert.equal(assertOk(result).username, "alice");
+    const log = await emulator.log();
+    const ops = log.map((e) => e.operation);
+    assert.deepEqual(ops, ["InitiateAuth", "RespondToAuthChallenge", "InitiateAuth", "RespondToAuthChallenge"]);
+  });
+
+  test("persistent 500s end with a retryable error after a bounded number of tries", async () => {
+    await emulator.fault({ operation: "InitiateAuth", count: 10, kind: "http500" });
+    const result = await run(signIn, { username: "alice" });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.retryable, true);
+    const tries = (await emulator.log()).filter((e) => e.operation === "InitiateAuth").length;
+    assert.equal(tries, 4);
+  });
+
+  test("malformed JSON is an InvalidServerResponse, and the module keeps working", async () => {
+    await emulator.fault({ operation: "InitiateAuth", count: 1, kind: "malformedJson" });
+    const result = await run(async (auth) => {
+      let name;
+      try {
+        await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      } catch (e) {
+        name = e.name;
+      }
+      const after = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      return { name, after: after.username };
+    });
+    assert.deepEqual(assertOk(result), { name: "InvalidServerResponse", after: "alice" });
+  });
+
+  test("an unreachable endpoint is a NetworkError", async () => {
+    const result = await run(signIn, { username: "alice" }, { endpoint: "http://127.0.0.1:9/" });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.name, "NetworkError");
+    assert.equal(result.error.retryable, true);
+  });
+
+  test("bad config and bad options are typed errors", async () => {
+    const bad = await run(() => 1, {}, { userPoolId: "nope" });
+    assert.equal(bad.error.name, "InvalidConfig");
+    const flow = await run(signIn, { username: "alice", authFlow: "MAGIC" });
+    assert.equal(flow.error.name, "InvalidConfig");
+    const md = await run(signIn, { username: "alice", clientMetadata: { nested: { no: 1 } } });
+    assert.equal(md.error.name, "InvalidConfig");
+  });
+});
+
+describe("tokens, refresh and sign-out", () => {
+  test("getTokens refreshes once for concurrent callers and keeps the refresh token", async () => {
+    const result = await run(async (auth) => {
+      const first = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      const [a, b] = await Promise.all([
+        auth.getTokens({ forceRefresh: true }),
+        auth.getTokens({ forceRefresh: true }),
+      ]);
+      const lazy = await auth.getTokens();
+      return {
+        changed: a.accessToken !== first.accessToken,
+        same: a.accessToken === b.accessToken && lazy.accessToken === a.accessToken,
+        refreshKept: a.refreshToken === first.refreshToken,
+      };
+    });
+    assert.deepEqual(assertOk(result), { changed: true, same: true, refreshKept: true });
+    assert.deepEqual(result.events.map((e) => e.name), ["signedIn", "tokenRefreshed"]);
+    const log = await emulator.log();
+    const refreshes = log.filter((e) => e.authFlow === "REFRESH_TOKEN_AUTH");
+    assert.equal(refreshes.length, 1);
+    assert.equal(refreshes[0].clientMetadata?.app, "engine-test");
+  });
+
+  test("a transient refresh failure keeps the tokens; sign-out revokes and clears", async () => {
+    const result = await run(async (auth) => {
+      await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      await fetch(new URL("/__faults", window.endpoint), {
+        method: "POST",
+        body: JSON.stringify({ operation: "InitiateAuth", count: 10, kind: "http500" }),
+      });
+      let failed;
+      try {
+        await auth.getTokens({ forceRefresh: true });
+      } catch (e) {
+        failed = e.name;
+      }
+      const kept = (await auth.getTokens()) !== null;
+      await fetch(new URL("/__reset", window.endpoint), { method: "POST", body: "{}" });
+      return { failed, kept };
+    }, {}, {});
+    assert.equal(result.ok, true, JSON.stringify(result.error));
+    assert.equal(result.value.kept, true);
+    assert.ok(result.events.some((e) => e.name === "tokenRefreshFailed"));
+    assert.ok(!result.events.some((e) => e.name === "signedOut"));
+  });
+
+  test("sign-out revokes the refresh token; refreshing it afterwards fails and signs out", async () => {
+    const result = await run(async (auth, sdk, { config }) => {
+      const tokens = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      await auth.signOut();
+      const after = await auth.getTokens();
+      // A second client that still holds the revoked refresh token.
+      const stale = await sdk.CognitoAuth.create({
+        ...config,
+        storage: {
+          getItem: () => JSON.stringify({ idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: 0, tokenType: "Bearer", username: "alice" }),
+          setItem() {},
+          removeItem() {},
+        },
+      });
+      let refreshError;
+      try {
+        await stale.getTokens();
+      } catch (e) {
+        refreshError = e.name;
+      }
+      return { after, refreshError };
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url } });
+    const value = assertOk(result);
+    assert.equal(value.after, null);
+    assert.equal(value.refreshError, "NotAuthorizedException");
+    assert.deepEqual(result.events.map((e) => e.name), ["signedIn", "signedOut"]);
+    const ops = (await emulator.log()).map((e) => e.operation);
+    assert.ok(ops.includes("RevokeToken"));
+  });
+
+  test("global sign-out invalidates the access token", async () => {
+    const result = await run(async (auth) => {
+      await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      await auth.signOut({ global: true });
+      return auth.getTokens();
+    });
+    assert.equal(assertOk(result), null);
+    const ops = (await emulator.log()).map((e) => e.operation);
+    assert.ok(ops.includes("GlobalSignOut"));
+  });
+
+  test("localStorage sessions are restored by a new instance", async () => {
+    const result = await run(async (auth, sdk, { config }) => {
+      const tokens = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      const restored = await sdk.CognitoAuth.create(config);
+      const again = await restored.getTokens();
+      await restored.signOut();
+      return { same: again?.accessToken === tokens.accessToken, cleared: localStorage.length };
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url, storage: "localStorage" } }, { storage: "localStorage" });
+    assert.deepEqual(assertOk(result), { same: true, cleared: 0 });
+  });
+});
+
+describe("remembered devices and password reset", () => {
+  test("bob's second sign-in on a remembered device skips SMS MFA through device SRP", async () => {
+    const result = await run(async (auth) => {
+      let smsAsked = 0;
+      const handlers = { smsMfa: () => (smsAsked++, "123456") };
+      const first = await auth.signIn({ username: "bob", password: "Passw0rd!", handlers });
+      await auth.signOut();
+      const second = await auth.signIn({ username: "bob", password: "Passw0rd!", handlers });
+      return { smsAsked, first: first.deviceKey, second: second.deviceKey, error: first.rememberDeviceError?.name ?? null };
+    }, {}, { rememberDevices: true, deviceName: "engine test browser" });
+    const value = assertOk(result);
+    assert.equal(value.error, null);
+    assert.equal(value.smsAsked, 1);
+    assert.ok(value.first);
+    assert.equal(value.second, value.first);
+    const log = await emulator.log();
+    assert.ok(log.some((e) => e.operation === "ConfirmDevice"));
+    const device = log.filter((e) => ["DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"].includes(e.challengeName));
+    assert.equal(device.length, 2);
+    assertMetadataOnEveryAuthCall(log);
+    const posts = triggers(log, "PostAuthentication");
+    assert.equal(posts.length, 2);
+  });
+
+  test("forgot password: code by SMS/email, new password, metadata on both calls", async () => {
+    const result = await run(async (auth) => auth.forgotPassword({ username: "alice", clientMetadata: { why: "forgot" } }));
+    const details = assertOk(result);
+    assert.ok(details.destination && details.deliveryMedium);
+    const [delivery] = (await emulator.deliveries()).filter((d) => d.purpose === "FORGOT_PASSWORD");
+    const done = await run(async (auth, sdk, { code }) => {
+      await auth.confirmForgotPassword({ username: "alice", code, newPassword: "Res3t-Passw0rd!" });
+      const tokens = await auth.signIn({ username: "alice", password: "Res3t-Passw0rd!" });
+      return tokens.username;
+    }, { code: delivery.code });
+    assert.equal(assertOk(done), "alice");
+    const log = await emulator.log();
+    for (const op of ["ForgotPassword", "ConfirmForgotPassword"]) {
+      const call = log.find((e) => e.operation === op);
+      assert.equal(call.clientMetadata?.app, "engine-test", `${op} carried the metadata`);
+    }
+    assert.equal(log.find((e) => e.operation === "ForgotPassword").clientMetadata.why, "forgot");
+  });
+});
+
+/** The secret of demo-secret-client, from the demo pool config. */
+async function emulatorClientSecret() {
+  const config = await demoPool();
+  const clients = config.clients ?? config.appClients ?? [];
+  const client = (Array.isArray(clients) ? clients : Object.values(clients)).find(
+    (c) => (c.clientId ?? c.id) === "demo-secret-client",
+  );
+  return client.clientSecret ?? client.secret;
+}
+
+async function userTotpSecret(username) {
+  const config = await demoPool();
+  const users = Array.isArray(config.users) ? config.users : Object.values(config.users);
+  const user = users.find((u) => u.username === username);
+  return user.totpSecret ?? user.mfa?.totpSecret ?? user.softwareTokenSecret;
+}
+
+async function demoPool() {
+  const { readFile } = await import("node:fs/promises");
+  const { ROOT } = await import("./harness.mjs");
+  return JSON.parse(await readFile(`${ROOT}/emulator/demo-pool.json`, "utf8"));
+}
