@@ -1,0 +1,479 @@
+//! The pool's mutable state: users, devices, token families and one-time codes.
+//! `POST /__reset` puts back the snapshot taken at start.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cognito_wasm::srp::{password_verifier, Credentials};
+
+use crate::config::{MfaKind, PoolConfig, UserConfig, UserStatus};
+use crate::ids;
+
+/// Bytes of a user's SRP salt.
+const SALT_LEN: usize = 16;
+
+/// Everything the API changes.
+#[derive(Debug, Clone, Default)]
+pub struct PoolState {
+    /// Keyed by lower-cased username (usernames are case-insensitive).
+    users: BTreeMap<String, User>,
+    devices: HashMap<String, Device>,
+    /// Token families by `origin_jti`.
+    origins: HashMap<String, Origin>,
+    /// Refresh token → `origin_jti`.
+    refresh_tokens: HashMap<String, String>,
+    codes: HashMap<(String, CodePurpose), IssuedCode>,
+}
+
+/// A user of the pool.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// The internal username (USER_ID_FOR_SRP).
+    pub username: String,
+    pub sub: String,
+    pub status: UserStatus,
+    pub enabled: bool,
+    pub attributes: BTreeMap<String, String>,
+    pub password: PasswordRecord,
+    pub mfa: UserMfa,
+    /// The DeviceGroupKey of all this user's devices.
+    pub device_group_key: String,
+}
+
+/// A user's MFA factors.
+#[derive(Debug, Clone, Default)]
+pub struct UserMfa {
+    pub sms: bool,
+    pub email: bool,
+    /// Base32 secret of a verified software token.
+    pub totp_secret: Option<String>,
+    /// Base32 secret from AssociateSoftwareToken (by AccessToken), until VerifySoftwareToken.
+    pub associated_totp_secret: Option<String>,
+    pub preferred: Option<MfaKind>,
+    /// MFA is required of this user even if the pool's MFA is optional.
+    pub setup_required: bool,
+}
+
+impl UserMfa {
+    /// The enabled factors, in SMS, TOTP, email order.
+    pub fn factors(&self) -> Vec<MfaKind> {
+        [
+            (self.sms, MfaKind::Sms),
+            (self.totp_secret.is_some(), MfaKind::Totp),
+            (self.email, MfaKind::Email),
+        ]
+        .into_iter()
+        .filter_map(|(on, kind)| on.then_some(kind))
+        .collect()
+    }
+}
+
+/// An SRP salt and verifier v = g^x (the password itself is never stored).
+#[derive(Clone)]
+pub struct PasswordRecord {
+    pub salt: Vec<u8>,
+    pub verifier: Vec<u8>,
+}
+
+impl std::fmt::Debug for PasswordRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordRecord([redacted])")
+    }
+}
+
+impl PasswordRecord {
+    /// A fresh random salt and the verifier for (realm = pool name, user id = username).
+    pub fn new(realm: &str, username: &str, password: &str) -> Self {
+        let salt = ids::random_bytes(SALT_LEN);
+        let verifier = Self::compute(realm, username, password, &salt);
+        Self { salt, verifier }
+    }
+
+    /// Whether `password` is this user's (USER_PASSWORD_AUTH): recomputes v with the stored salt.
+    pub fn matches(&self, realm: &str, username: &str, password: &str) -> bool {
+        Self::compute(realm, username, password, &self.salt) == self.verifier
+    }
+
+    fn compute(realm: &str, username: &str, password: &str, salt: &[u8]) -> Vec<u8> {
+        password_verifier(
+            Credentials {
+                realm,
+                user_id: username,
+                password,
+            },
+            salt,
+        )
+    }
+}
+
+/// A tracked device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub username: String,
+    pub name: Option<String>,
+    /// Set by ConfirmDevice.
+    pub secret: Option<PasswordRecord>,
+    pub remembered: bool,
+}
+
+/// One sign-in's token family: its refresh token and everything refreshed from it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub username: String,
+    pub client_id: String,
+    pub refresh_expires_at: u64,
+    pub device_key: Option<String>,
+    pub auth_time: u64,
+    pub revoked: bool,
+}
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CodePurpose {
+    SignUp,
+    ForgotPassword,
+}
+
+#[derive(Debug, Clone)]
+struct IssuedCode {
+    code: String,
+    expires_at: u64,
+}
+
+/// Why a one-time code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    Valid,
+    Mismatch,
+    Expired,
+}
+
+impl PoolState {
+    /// The state the configuration describes (verifiers are computed here, with fresh salts).
+    pub fn from_config(config: &PoolConfig, realm: &str) -> Self {
+        let mut state = Self::default();
+        for user in &config.users {
+            state.insert_user(User::from_config(user, config, realm));
+        }
+        state
+    }
+
+    /// The user whose username (case-insensitive) or verified alias attribute is `name`.
+    pub fn find_user(&self, name: &str, alias_attributes: &[String]) -> Option<&User> {
+        self.users.get(&name.to_lowercase()).or_else(|| {
+            self.users.values().find(|user| {
+                alias_attributes.iter().any(|attribute| {
+                    user.attributes.get(attribute).is_some_and(|v| v == name)
+                        && user.attribute_verified(attribute)
+                })
+            })
+        })
+    }
+
+    /// The user with this internal username.
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users.get(&username.to_lowercase())
+    }
+
+    pub fn user_mut(&mut self, username: &str) -> Option<&mut User> {
+        self.users.get_mut(&username.to_lowercase())
+    }
+
+    pub fn insert_user(&mut self, user: User) {
+        self.users.insert(user.username.to_lowercase(), user);
+    }
+
+    /// A new, unconfirmed device for `username`: its DeviceKey is `<region>_<uuid>`.
+    pub fn new_device(&mut self, username: &str, region: &str) -> String {
+        let key = format!("{region}_{}", ids::uuid());
+        self.devices.insert(
+            key.clone(),
+            Device {
+                username: username.to_owned(),
+                name: None,
+                secret: None,
+                remembered: false,
+            },
+        );
+        key
+    }
+
+    /// The device `key` if it belongs to `username`.
+    pub fn device_of(&self, username: &str, key: &str) -> Option<&Device> {
+        self.devices
+            .get(key)
+            .filter(|d| d.username.eq_ignore_ascii_case(username))
+    }
+
+    pub fn device_of_mut(&mut self, username: &str, key: &str) -> Option<&mut Device> {
+        self.devices
+            .get_mut(key)
+            .filter(|d| d.username.eq_ignore_ascii_case(username))
+    }
+
+    /// Removes the device; whether it existed.
+    pub fn forget_device(&mut self, username: &str, key: &str) -> bool {
+        self.device_of(username, key).is_some() && self.devices.remove(key).is_some()
+    }
+
+    /// Starts a token family; returns (origin_jti, refresh token).
+    pub fn start_origin(&mut self, origin: OriginRequest<'_>) -> (String, String) {
+        let origin_jti = ids::uuid();
+        let refresh_token = ids::opaque(96);
+        self.refresh_tokens
+            .insert(refresh_token.clone(), origin_jti.clone());
+        self.origins.insert(
+            origin_jti.clone(),
+            Origin {
+                username: origin.username.to_owned(),
+                client_id: origin.client_id.to_owned(),
+                refresh_expires_at: origin.refresh_expires_at,
+                device_key: origin.device_key.map(str::to_owned),
+                auth_time: origin.auth_time,
+                revoked: false,
+            },
+        );
+        (origin_jti, refresh_token)
+    }
+
+    /// The live family a refresh token belongs to: (origin_jti, origin).
+    pub fn origin_of_refresh_token(&self, token: &str) -> Option<(&str, &Origin)> {
+        let jti = self.refresh_tokens.get(token)?;
+        self.origins.get(jti).map(|origin| (jti.as_str(), origin))
+    }
+
+    /// Whether tokens of this family are still accepted.
+    pub fn origin_active(&self, origin_jti: &str) -> bool {
+        self.origins.get(origin_jti).is_some_and(|o| !o.revoked)
+    }
+
+    /// Revokes one family (RevokeToken).
+    pub fn revoke_origin(&mut self, origin_jti: &str) {
+        if let Some(origin) = self.origins.get_mut(origin_jti) {
+            origin.revoked = true;
+        }
+    }
+
+    /// Revokes every family of a user (GlobalSignOut).
+    pub fn revoke_user(&mut self, username: &str) {
+        for origin in self.origins.values_mut() {
+            if origin.username.eq_ignore_ascii_case(username) {
+                origin.revoked = true;
+            }
+        }
+    }
+
+    /// Stores a one-time code, replacing an older one for the same purpose.
+    pub fn set_code(
+        &mut self,
+        username: &str,
+        purpose: CodePurpose,
+        code: String,
+        expires_at: u64,
+    ) {
+        self.codes.insert(
+            (username.to_lowercase(), purpose),
+            IssuedCode { code, expires_at },
+        );
+    }
+
+    /// Checks a one-time code; a valid one is used up.
+    pub fn take_code(
+        &mut self,
+        username: &str,
+        purpose: CodePurpose,
+        code: &str,
+        now: u64,
+    ) -> CodeCheck {
+        let key = (username.to_lowercase(), purpose);
+        match self.codes.get(&key) {
+            Some(issued) if issued.code == code.trim() && issued.expires_at > now => {
+                self.codes.remove(&key);
+                CodeCheck::Valid
+            }
+            Some(issued) if issued.code == code.trim() => CodeCheck::Expired,
+            _ => CodeCheck::Mismatch,
+        }
+    }
+}
+
+/// What a new token family records.
+#[derive(Debug, Clone, Copy)]
+pub struct OriginRequest<'a> {
+    pub username: &'a str,
+    pub client_id: &'a str,
+    pub device_key: Option<&'a str>,
+    pub auth_time: u64,
+    pub refresh_expires_at: u64,
+}
+
+impl User {
+    /// A configured user; `sub` is derived from the pool id and username unless given.
+    pub fn from_config(user: &UserConfig, config: &PoolConfig, realm: &str) -> Self {
+        Self {
+            username: user.username.clone(),
+            sub: user.sub.clone().unwrap_or_else(|| {
+                ids::uuid_from(&format!("{}/{}", config.user_pool_id, user.username))
+            }),
+            status: user.status,
+            enabled: user.enabled,
+            attributes: user.attributes.clone(),
+            password: PasswordRecord::new(realm, &user.username, &user.password),
+            mfa: UserMfa {
+                sms: user.sms_mfa,
+                email: user.email_mfa,
+                totp_secret: user.totp_secret.clone(),
+                associated_totp_secret: None,
+                preferred: user.preferred_mfa,
+                setup_required: user.mfa_setup_required,
+            },
+            device_group_key: new_device_group_key(),
+        }
+    }
+
+    /// A user created at run time (SignUp, UserMigration).
+    pub fn new(
+        username: &str,
+        password: &PasswordRecord,
+        attributes: BTreeMap<String, String>,
+        status: UserStatus,
+    ) -> Self {
+        Self {
+            username: username.to_owned(),
+            sub: ids::uuid(),
+            status,
+            enabled: true,
+            attributes,
+            password: password.clone(),
+            mfa: UserMfa::default(),
+            device_group_key: new_device_group_key(),
+        }
+    }
+
+    /// `email_verified` / `phone_number_verified` is "true".
+    pub fn attribute_verified(&self, attribute: &str) -> bool {
+        self.attributes
+            .get(&format!("{attribute}_verified"))
+            .is_some_and(|v| v == "true")
+    }
+
+    /// Attributes as the API lists them, `sub` first.
+    pub fn attribute_list(&self) -> Vec<(String, String)> {
+        std::iter::once(("sub".to_owned(), self.sub.clone()))
+            .chain(self.attributes.iter().map(|(k, v)| (k.clone(), v.clone())))
+            .collect()
+    }
+
+    /// `userAttributes` of trigger events: all attributes plus `sub` and `cognito:user_status`.
+    pub fn event_attributes(&self) -> serde_json::Value {
+        let mut map: serde_json::Map<String, serde_json::Value> = self
+            .attribute_list()
+            .into_iter()
+            .map(|(k, v)| (k, v.into()))
+            .collect();
+        map.insert("cognito:user_status".into(), self.status.as_str().into());
+        serde_json::Value::Object(map)
+    }
+}
+
+/// Cognito's DeviceGroupKeys look like `-` followed by 9 URL-safe characters.
+fn new_device_group_key() -> String {
+    format!("-{}", &ids::opaque(9)[..9])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool() -> PoolConfig {
+        PoolConfig::parse(
+            r#"{"userPoolId":"us-east-1_T","clients":[{"clientId":"c"}],
+                "users":[{"username":"Alice","password":"Passw0rd!",
+                          "attributes":{"email":"a@example.com","email_verified":"true"}},
+                         {"username":"bob","password":"Passw0rd!",
+                          "attributes":{"email":"b@example.com","email_verified":"false"}}]}"#,
+        )
+        .expect("pool")
+    }
+
+    #[test]
+    fn finds_users_by_name_and_verified_alias() {
+        let state = PoolState::from_config(&pool(), "T");
+        let aliases = vec!["email".to_owned()];
+        assert_eq!(
+            state
+                .find_user("alice", &aliases)
+                .map(|u| u.username.as_str()),
+            Some("Alice")
+        );
+        assert_eq!(
+            state
+                .find_user("a@example.com", &aliases)
+                .map(|u| u.username.as_str()),
+            Some("Alice")
+        );
+        assert!(
+            state.find_user("b@example.com", &aliases).is_none(),
+            "unverified alias"
+        );
+        assert!(
+            state.find_user("a@example.com", &[]).is_none(),
+            "aliases off"
+        );
+    }
+
+    #[test]
+    fn password_records_check_passwords() {
+        let record = PasswordRecord::new("T", "alice", "Passw0rd!");
+        assert!(record.matches("T", "alice", "Passw0rd!"));
+        assert!(!record.matches("T", "alice", "passw0rd!"));
+        assert!(!record.matches("U", "alice", "Passw0rd!"));
+    }
+
+    #[test]
+    fn codes_are_single_use_and_expire() {
+        let mut state = PoolState::default();
+        state.set_code("bob", CodePurpose::ForgotPassword, "123456".into(), 100);
+        assert_eq!(
+            state.take_code("bob", CodePurpose::SignUp, "123456", 10),
+            CodeCheck::Mismatch
+        );
+        assert_eq!(
+            state.take_code("bob", CodePurpose::ForgotPassword, "000000", 10),
+            CodeCheck::Mismatch
+        );
+        assert_eq!(
+            state.take_code("bob", CodePurpose::ForgotPassword, "123456", 100),
+            CodeCheck::Expired
+        );
+        assert_eq!(
+            state.take_code("BOB", CodePurpose::ForgotPassword, "123456", 10),
+            CodeCheck::Valid
+        );
+        assert_eq!(
+            state.take_code("bob", CodePurpose::ForgotPassword, "123456", 10),
+            CodeCheck::Mismatch
+        );
+    }
+
+    #[test]
+    fn global_sign_out_revokes_every_family_of_the_user() {
+        let mut state = PoolState::default();
+        let request = |username| OriginRequest {
+            username,
+            client_id: "c",
+            device_key: None,
+            auth_time: 0,
+            refresh_expires_at: 10,
+        };
+        let (a1, r1) = state.start_origin(request("alice"));
+        let (a2, _) = state.start_origin(request("alice"));
+        let (b1, _) = state.start_origin(request("bob"));
+        assert_eq!(
+            state.origin_of_refresh_token(&r1).map(|(jti, _)| jti),
+            Some(a1.as_str())
+        );
+        state.revoke_user("alice");
+        assert!(!state.origin_active(&a1) && !state.origin_active(&a2));
+        assert!(state.origin_active(&b1));
+    }
+}
