@@ -35,7 +35,15 @@ pub async fn respond(
     record.username = responses.get("USERNAME").cloned();
     let client_id = required(&request.client_id, "clientId")?;
     let challenge = required(&request.challenge_name, "challengeName")?;
-    let session = required(&request.session, "session")?;
+    let secret_block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK");
+    let session = match (&request.session, secret_block) {
+        (Some(session), _) => session.clone(),
+        (None, Some(block)) => app
+            .sessions()
+            .resolve(block)
+            .ok_or_else(ApiError::invalid_session)?,
+        (None, None) => return Err(ApiError::missing("session")),
+    };
     let client = app.client(client_id)?;
     let username = parameter(responses, "USERNAME")?;
     for name in required_responses(challenge)? {
@@ -45,7 +53,7 @@ pub async fn respond(
 
     let taken = app
         .sessions()
-        .take(session, Instant::now(), |flow: &Flow| {
+        .take(&session, Instant::now(), |flow: &Flow| {
             if flow.progress.client_id != *client_id {
                 return Err(ApiError::invalid_session());
             }

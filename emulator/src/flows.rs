@@ -89,6 +89,16 @@ pub enum Pending {
 }
 
 impl Pending {
+    /// The SECRET_BLOCK of a verifier challenge.
+    fn secret_block(&self) -> Option<&str> {
+        match self {
+            Self::PasswordVerifier(srp) | Self::DevicePasswordVerifier(srp) => {
+                Some(srp.secret_block())
+            }
+            _ => None,
+        }
+    }
+
     pub fn challenge_name(&self) -> &'static str {
         match self {
             Self::PasswordVerifier(_) => "PASSWORD_VERIFIER",
@@ -132,7 +142,13 @@ impl Outcome {
         match self {
             Self::Challenge { flow, parameters } => {
                 let name = flow.pending.challenge_name();
-                let session = app.sessions().create(*flow, std::time::Instant::now());
+                let block = flow.pending.secret_block().map(str::to_owned);
+                let mut sessions = app.sessions();
+                let session = sessions.create(*flow, std::time::Instant::now());
+                if let Some(block) = block {
+                    sessions.link(block, session.clone());
+                }
+                drop(sessions);
                 json!({ "ChallengeName": name, "Session": session, "ChallengeParameters": parameters })
             }
             Self::Tokens(result) => {

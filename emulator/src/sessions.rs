@@ -7,11 +7,14 @@ use crate::error::{ApiError, ErrorKind};
 use crate::ids;
 
 /// Sessions by handle. A used session is remembered until it would have expired, so that a
-/// replay gets "can only be used once" rather than "invalid".
+/// replay gets "can only be used once" rather than "invalid". A session may also be found by
+/// an alias: PASSWORD_VERIFIER answers may omit `Session` (pycognito does), and the service
+/// finds the sign-in from the SECRET_BLOCK.
 #[derive(Debug)]
 pub struct SessionStore<T> {
     ttl: Duration,
     entries: HashMap<String, Entry<T>>,
+    aliases: HashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -41,12 +44,14 @@ impl<T> SessionStore<T> {
         Self {
             ttl,
             entries: HashMap::new(),
+            aliases: HashMap::new(),
         }
     }
 
     /// Stores `state` under a new random handle valid for the TTL.
     pub fn create(&mut self, state: T, now: Instant) -> String {
         self.entries.retain(|_, entry| entry.expires_at() > now);
+        self.aliases.retain(|_, id| self.entries.contains_key(id));
         let id = ids::opaque(96);
         self.entries.insert(
             id.clone(),
@@ -56,6 +61,16 @@ impl<T> SessionStore<T> {
             },
         );
         id
+    }
+
+    /// Lets `alias` stand for the session `id`.
+    pub fn link(&mut self, alias: String, id: String) {
+        self.aliases.insert(alias, id);
+    }
+
+    /// The session an alias stands for.
+    pub fn resolve(&self, alias: &str) -> Option<String> {
+        self.aliases.get(alias).cloned()
     }
 
     /// Takes the session out (it is used from now on) if `accept` likes it; otherwise leaves it.
@@ -109,6 +124,7 @@ impl<T> SessionStore<T> {
     /// Forgets every session (`POST /__reset`).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.aliases.clear();
     }
 }
 
@@ -132,6 +148,22 @@ mod tests {
         assert_eq!(
             store.take("nope", now, ok).expect_err("unknown"),
             ApiError::invalid_session()
+        );
+    }
+
+    #[test]
+    fn aliases_find_sessions() {
+        let mut store = SessionStore::new(Duration::from_secs(180));
+        let now = Instant::now();
+        let id = store.create(5u32, now);
+        store.link("block".into(), id.clone());
+        assert_eq!(store.resolve("block"), Some(id));
+        assert_eq!(store.resolve("other"), None);
+        store.create(6u32, now + Duration::from_secs(181));
+        assert_eq!(
+            store.resolve("block"),
+            None,
+            "aliases expire with their session"
         );
     }
 

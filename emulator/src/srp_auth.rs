@@ -83,6 +83,11 @@ impl PendingSrp {
         ]
     }
 
+    /// The SECRET_BLOCK sent (it also identifies the sign-in when `Session` is omitted).
+    pub fn secret_block(&self) -> &str {
+        &self.secret_block
+    }
+
     /// Checks the echoed SECRET_BLOCK, the TIMESTAMP and the signature, using the session up.
     pub fn verify(self, claim: Claim<'_>, now: u64) -> ApiResult<()> {
         if claim.secret_block != self.secret_block {
