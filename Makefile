@@ -9,7 +9,7 @@ SHELL := /bin/bash
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop
+test: setup lint test-native test-wasm test-interop test-browser
 
 lint: setup
 	cargo fmt --all -- --check
@@ -28,7 +28,7 @@ test-interop: setup
 test-emulator:
 	bash tests/emulator/run.sh
 
-test-browser:
+test-browser: setup
 	bash tests/browser/run.sh
 
 pkg: setup
