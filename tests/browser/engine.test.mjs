@@ -561,6 +561,38 @@ describe("tokens, refresh and sign-out", () => {
     assert.ok(ops.includes("RevokeToken"));
   });
 
+  test("autoRefresh refreshes a restored session that is about to expire", async () => {
+    const result = await run(async (auth, sdk, { config }) => {
+      const tokens = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      const stored = JSON.stringify({
+        idToken: tokens.idToken,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: Date.now() + 30_000,
+        tokenType: "Bearer",
+        username: "alice",
+      });
+      const items = new Map([["cognito-wasm.demo-client", stored]]);
+      const storage = {
+        getItem: (k) => items.get(k) ?? null,
+        setItem: (k, v) => void items.set(k, v),
+        removeItem: (k) => void items.delete(k),
+      };
+      const restored = await sdk.CognitoAuth.create({ ...config, storage, autoRefresh: true });
+      const refreshed = await new Promise((resolve, reject) => {
+        restored.on("tokenRefreshed", resolve);
+        setTimeout(() => reject(new Error("no refresh within 5 s")), 5_000);
+      });
+      const saved = JSON.parse(items.get("cognito-wasm.demo-client"));
+      return {
+        newToken: refreshed.accessToken !== tokens.accessToken,
+        stored: saved.accessToken === refreshed.accessToken,
+        later: saved.expiresAt > Date.now() + 3_000_000,
+      };
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url } });
+    assert.deepEqual(assertOk(result), { newToken: true, stored: true, later: true });
+  });
+
   test("global sign-out invalidates the access token", async () => {
     const result = await run(async (auth) => {
       await auth.signIn({ username: "alice", password: "Passw0rd!" });
