@@ -12,7 +12,7 @@ use crate::config::{DeviceTracking, MfaKind, TriggerName};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::flows::{self, Ctx, Flow, Outcome, Pending, Progress};
 use crate::requests::{self, parameter, required, StringMap};
-use crate::srp_auth::{Claim, PendingSrp};
+use crate::srp_auth::{self, Claim, PendingSrp};
 use crate::store::{PasswordRecord, User};
 use crate::test_hooks::CallRecord;
 use crate::totp;
@@ -195,10 +195,17 @@ fn required_responses(challenge: &str) -> ApiResult<&'static [&'static str]> {
     })
 }
 
-/// Checks that must not use the session up, so that the client can answer again:
-/// a stale DEVICE_KEY ("Device does not exist.", which SDKs recover from by retrying without
-/// it) and a new password that breaks the policy or omits required attributes.
+/// Checks that must not use the session up, so that the client can answer again: a TIMESTAMP
+/// that is not one at all, a stale DEVICE_KEY ("Device does not exist.", which SDKs recover
+/// from by retrying without it) and a new password that breaks the policy or omits required
+/// attributes.
 fn precheck(app: &App, challenge: &str, username: &str, responses: &StringMap) -> ApiResult<()> {
+    if let Some(timestamp) = responses.get("TIMESTAMP") {
+        match srp_auth::check_timestamp(timestamp, app.now()) {
+            Err(error) if error.kind == ErrorKind::InvalidParameter => return Err(error),
+            _ => {}
+        }
+    }
     let user = app.find_user(username);
     match (challenge, user) {
         ("PASSWORD_VERIFIER", Some(user)) if app.config.device_tracking != DeviceTracking::Off => {

@@ -111,10 +111,14 @@ async fn route(app: &App, request: Request<Incoming>) -> Result<HttpResponse, Dr
         (&Method::GET, p) if p == jwks_path => {
             json_response(StatusCode::OK, &app.signer.jwks(), "application/json")
         }
-        _ => error_response(&ApiError::new(
-            ErrorKind::ResourceNotFound,
-            format!("No route for {} {path}", request.method()),
-        )),
+        _ => {
+            let mut response = error_response(&ApiError::new(
+                ErrorKind::ResourceNotFound,
+                format!("No route for {} {path}", request.method()),
+            ));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
     })
 }
 

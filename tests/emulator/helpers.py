@@ -10,6 +10,7 @@ import json
 import os
 import struct
 import subprocess
+import tempfile
 import time
 import urllib.parse
 
@@ -99,28 +100,46 @@ class Emulator:
 EMULATOR = Emulator(URL)
 
 
-class SpawnedEmulator(Emulator):
-    """Another emulator process on a free port with its own configuration; a context manager."""
+def pool_with(**changes):
+    """A deep copy of the demo pool with top-level `changes`."""
+    pool = json.loads(json.dumps(DEMO_POOL))
+    pool.update(changes)
+    return pool
 
-    def __init__(self, config_path, *args):
+
+class SpawnedEmulator(Emulator):
+    """Another emulator process on a free port with the pool `config` (a dict); a context manager."""
+
+    def __init__(self, config, *args):
+        handle = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        with handle:
+            json.dump(config, handle)
+        self.config_path = handle.name
         self.process = subprocess.Popen(
-            [BINARY, "--config", config_path, "--port", "0", *args],
+            [BINARY, "--config", self.config_path, "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         line = self.process.stdout.readline().strip()
         if not line.startswith("listening on "):
-            self.process.kill()
-            raise RuntimeError(f"emulator did not start: {line!r} {self.process.stderr.read()}")
+            errors = self.process.stderr.read()
+            self.stop()
+            raise RuntimeError(f"emulator did not start: {line!r} {errors}")
         super().__init__(line.removeprefix("listening on "))
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+        self.process.stderr.close()
+        os.unlink(self.config_path)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.process.kill()
-        self.process.wait(timeout=10)
+        self.stop()
 
 
 def secret_hash(username, client_id=SECRET_CLIENT, secret=CLIENT_SECRET):
