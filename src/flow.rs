@@ -629,34 +629,17 @@ impl SignIn {
         srp: SrpClient,
         challenge: &Challenge,
     ) -> Result<Step, Error> {
-        let param = |key: &str| lookup(&challenge.parameters, key).ok_or_else(|| malformed(key));
         let user_id = lookup(&challenge.parameters, "USER_ID_FOR_SRP")
             .or_else(|| lookup(&challenge.parameters, "USERNAME"))
             .ok_or_else(|| malformed("USER_ID_FOR_SRP"))?;
         self.username = user_id.into();
-        let key = srp.process_challenge(
-            Credentials {
-                realm: self.client.pool_name(),
-                user_id,
-                password: &self.password.0,
-            },
-            param("SALT")?,
-            param("SRP_B")?,
-        )?;
-        let block = param("SECRET_BLOCK")?;
-        let claim = key.sign(block, &format_timestamp(env.now()))?;
-        let mut responses = vec![
-            ("PASSWORD_CLAIM_SECRET_BLOCK".into(), block.into()),
-            ("TIMESTAMP".into(), claim.timestamp),
-            ("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature),
-        ];
-        if let Some(device) = &self.params.device {
-            responses.push(("DEVICE_KEY".into(), device.device_key.clone()));
-        }
-        let metadata = self.params.client_metadata.clone();
-        let request = self.respond(challenge, responses, &metadata);
-        self.state = State::AwaitChallengeReply { asked: None };
-        Ok(request)
+        let credentials = Credentials {
+            realm: self.client.pool_name(),
+            user_id,
+            password: &self.password.0,
+        };
+        let responses = srp_claim(env, srp, credentials, challenge)?;
+        Ok(self.send_claim(challenge, responses))
     }
 
     /// DEVICE_SRP_AUTH: a fresh `a` for the device's own SRP exchange.
@@ -692,28 +675,24 @@ impl SignIn {
             .device
             .as_ref()
             .ok_or_else(|| unexpected(&challenge.name))?;
-        let param = |key: &str| lookup(&challenge.parameters, key).ok_or_else(|| malformed(key));
-        let key = srp.process_challenge(
-            Credentials {
-                realm: &device.device_group_key,
-                user_id: &device.device_key,
-                password: &device.device_password,
-            },
-            param("SALT")?,
-            param("SRP_B")?,
-        )?;
-        let block = param("SECRET_BLOCK")?;
-        let claim = key.sign(block, &format_timestamp(env.now()))?;
-        let responses = vec![
-            ("PASSWORD_CLAIM_SECRET_BLOCK".into(), block.into()),
-            ("TIMESTAMP".into(), claim.timestamp),
-            ("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature),
-            ("DEVICE_KEY".into(), device.device_key.clone()),
-        ];
+        let credentials = Credentials {
+            realm: &device.device_group_key,
+            user_id: &device.device_key,
+            password: &device.device_password,
+        };
+        let responses = srp_claim(env, srp, credentials, challenge)?;
+        Ok(self.send_claim(challenge, responses))
+    }
+
+    /// Answers a (DEVICE_)PASSWORD_VERIFIER with the claim, plus DEVICE_KEY when one is used.
+    fn send_claim(&mut self, challenge: &Challenge, mut responses: StringMap) -> Step {
+        if let Some(device) = &self.params.device {
+            responses.push(("DEVICE_KEY".into(), device.device_key.clone()));
+        }
         let metadata = self.params.client_metadata.clone();
         let request = self.respond(challenge, responses, &metadata);
         self.state = State::AwaitChallengeReply { asked: None };
-        Ok(request)
+        request
     }
 
     /// Tokens: done, unless a new device is to be remembered first.
@@ -901,6 +880,25 @@ impl SignIn {
         self.retries += 1;
         Ok(delay)
     }
+}
+
+/// PASSWORD_CLAIM_SECRET_BLOCK, TIMESTAMP and PASSWORD_CLAIM_SIGNATURE for a verifier challenge
+/// (`SALT`, `SRP_B`, `SECRET_BLOCK`), signed now.
+fn srp_claim(
+    env: &mut dyn Environment,
+    srp: SrpClient,
+    credentials: Credentials<'_>,
+    challenge: &Challenge,
+) -> Result<StringMap, Error> {
+    let param = |key: &str| lookup(&challenge.parameters, key).ok_or_else(|| malformed(key));
+    let key = srp.process_challenge(credentials, param("SALT")?, param("SRP_B")?)?;
+    let block = param("SECRET_BLOCK")?;
+    let claim = key.sign(block, &format_timestamp(env.now()))?;
+    Ok(vec![
+        ("PASSWORD_CLAIM_SECRET_BLOCK".into(), block.into()),
+        ("TIMESTAMP".into(), claim.timestamp),
+        ("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature),
+    ])
 }
 
 fn new_srp_client(env: &mut dyn Environment) -> Result<SrpClient, Error> {
