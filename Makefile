@@ -9,7 +9,7 @@ SHELL := /bin/bash
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop test-browser
+test: setup lint test-native test-wasm test-interop test-browser test-emulator
 
 lint: setup
 	cargo fmt --all -- --check
@@ -25,7 +25,7 @@ test-wasm: setup
 test-interop: setup
 	bash tests/interop/run.sh
 
-test-emulator:
+test-emulator: setup
 	bash tests/emulator/run.sh
 
 test-browser: setup
