@@ -2,14 +2,18 @@
 import initWasm, { WasmAuth } from "./cognito_wasm.js";
 
 let loading;
+// Where the wasm comes from, kept so that a retry after a failed load (e.g. the one inside
+// `CognitoAuth.create`) uses the same place instead of falling back to the default URL.
+let source;
 
 /**
  * Loads the wasm once (concurrent callers share the load). Optional: `CognitoAuth.create`
  * calls it. Pass `{ module_or_path }` to host the `.wasm` file elsewhere.
  */
 export function init(options) {
+  if (options !== undefined) source = options;
   if (!loading) {
-    loading = initWasm(options).catch((error) => {
+    loading = initWasm(source).catch((error) => {
       loading = undefined;
       throw error;
     });

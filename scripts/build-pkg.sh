@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: wasm-pack's glue (--target web) plus the hand-owned files
-# of pkg-template/. Usage: scripts/build-pkg.sh
+# Builds the npm package into pkg/: wasm-pack's glue (--target web), the hand-owned files of
+# pkg-template/, the <cognito-login> module and the classic-script build with the wasm inlined.
+# Usage: scripts/build-pkg.sh. The wasm is rebuilt only when the crate or this script changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-wasm-pack build --target web --release --no-pack --out-dir pkg --out-name cognito_wasm >&2
-rm -f pkg/.gitignore pkg/cognito_wasm.d.ts pkg/cognito_wasm_bg.wasm.d.ts
-cp pkg-template/package.json pkg-template/index.js pkg-template/index.d.ts pkg/
+wasm=pkg/cognito_wasm_bg.wasm
+if [ ! -f "$wasm" ] || [ -n "$(find src Cargo.toml Cargo.lock "$0" -newer "$wasm" -print -quit)" ]; then
+  wasm-pack build --target web --release --no-pack --out-dir pkg --out-name cognito_wasm >&2
+  rm -f pkg/.gitignore pkg/cognito_wasm.d.ts pkg/cognito_wasm_bg.wasm.d.ts
+fi
+cp pkg-template/package.json pkg-template/index.js pkg-template/index.d.ts pkg-template/element.d.ts pkg/
 
 cargo_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 package_version=$(node -p 'require("./pkg/package.json").version')
@@ -15,4 +19,42 @@ if [ "$cargo_version" != "$package_version" ]; then
   echo "pkg-template/package.json version $package_version differs from Cargo.toml $cargo_version" >&2
   exit 1
 fi
+
+# esbuild and lean-qr (bundled into the element) come from the test dependencies.
+modules=tests/js/node_modules
+[ -x "$modules/.bin/esbuild" ] || npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >&2
+esbuild() { NODE_PATH="$modules" "$modules/.bin/esbuild" --bundle --target=es2022 --log-level=warning "$@"; }
+qr_version=$(node -p "require('./$modules/lean-qr/package.json').version")
+banner="/*! cognito-wasm $package_version (MIT OR Apache-2.0); bundles lean-qr $qr_version (MIT), see THIRD_PARTY_LICENSES */"
+{
+  echo "cognito-wasm's element.js and cognito-wasm.iife.js bundle lean-qr $qr_version:"
+  echo
+  cat "$modules/lean-qr/LICENSE"
+} >pkg/THIRD_PARTY_LICENSES
+
+# The element imports the package entry (kept external: one wasm instance) and bundles lean-qr.
+esbuild pkg-template/element.js --format=esm --external:./index.js --banner:js="$banner" \
+  --outfile=pkg/element.js
+
+# The classic script: entry, element and glue in one minified IIFE, the wasm gzipped inside
+# (smaller than base64 of the raw bytes once served compressed).
+stage=target/pkg-iife
+rm -rf "$stage"
+mkdir -p "$stage"
+cp pkg/index.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
+gzip -9 -n -c "$wasm" >"$stage/cognito_wasm_bg.wasm.gz"
+esbuild "$stage/iife.js" --format=iife --global-name=CognitoWasm --minify --loader:.gz=binary \
+  --log-override:empty-import-meta=silent --legal-comments=none --banner:js="$banner" \
+  --outfile=pkg/cognito-wasm.iife.js
+
+iife=pkg/cognito-wasm.iife.js
+node -e '
+  const { createHash } = require("node:crypto");
+  const { readFileSync } = require("node:fs");
+  const { gzipSync } = require("node:zlib");
+  const body = readFileSync(process.argv[1]);
+  const kb = (n) => (n / 1024).toFixed(1) + " KB";
+  console.log(`${process.argv[1]}: ${kb(body.length)}, ${kb(gzipSync(body, { level: 9 }).length)} gzip`);
+  console.log(`integrity="sha384-${createHash("sha384").update(body).digest("base64")}"`);
+' "$iife"
 echo "pkg/ built (cognito-wasm $package_version)"

@@ -1,0 +1,52 @@
+import type { CognitoAuth, CognitoAuthError, Tokens } from "./index.js";
+
+/**
+ * `<cognito-login>`: a sign-in form that walks each challenge itself (codes, MFA choice, TOTP
+ * setup, new password, custom challenges) and a forgot-password path.
+ *
+ * Attributes: `user-pool-id`, `client-id`, `endpoint`, `auth-flow`, `client-metadata` (a JSON
+ * object of strings, sent on every call), `storage` (`memory`, `localStorage`, `sessionStorage`).
+ *
+ * Theming: the custom properties `--cognito-login-accent`, `--cognito-login-accent-text`,
+ * `--cognito-login-background`, `--cognito-login-color`, `--cognito-login-muted`,
+ * `--cognito-login-border`, `--cognito-login-radius`, `--cognito-login-font`,
+ * `--cognito-login-width`, `--cognito-login-error`, `--cognito-login-error-background`, and the
+ * parts `container`, `heading`, `form`, `intro`, `label`, `input`, `button`, `link`, `error`,
+ * `status`, `qr`, `secret`.
+ */
+export class CognitoLoginElement extends HTMLElement {
+  /** The CognitoAuth instance, once created (null before; see `ready`). */
+  readonly auth: CognitoAuth | null;
+  /** Resolves to the CognitoAuth instance for the current attributes. */
+  readonly ready: Promise<CognitoAuth>;
+  addEventListener<K extends keyof CognitoLoginEventMap>(
+    type: K,
+    listener: (this: CognitoLoginElement, event: CognitoLoginEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+}
+
+export interface CognitoLoginEventMap {
+  /** Signed in (also when a session was restored from storage). */
+  "signed-in": CustomEvent<Tokens>;
+  "signed-out": CustomEvent<undefined>;
+  /** A sign-in, password reset or sign-out failed; the element shows why. */
+  error: CustomEvent<CognitoAuthError>;
+}
+
+/** Defines `<cognito-login>` (once) and returns its class. Importing this module defines nothing. */
+export function defineCognitoLogin(): typeof CognitoLoginElement;
+
+/** The text the element shows a person for an error. */
+export function describeError(error: { name?: string; message?: string; challengeName?: string }): string;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cognito-login": CognitoLoginElement;
+  }
+}

@@ -1,0 +1,472 @@
+// <cognito-login>: a sign-in form that walks each Cognito challenge itself. Shadow DOM, no
+// framework; themable through CSS custom properties and ::part. Importing this module defines
+// nothing (the package has no side effects): call defineCognitoLogin(), as the classic-script
+// build does.
+import { generate as qrCode } from "lean-qr/nano";
+import { CognitoAuth, CognitoAuthError } from "./index.js";
+
+// Lets server-side rendering import this module where HTMLElement does not exist.
+const Base = globalThis.HTMLElement ?? class {};
+
+const STYLE = `
+:host { display: block; max-width: var(--cognito-login-width, 24rem);
+  font: var(--cognito-login-font, 400 15px/1.5 system-ui, sans-serif);
+  color: var(--cognito-login-color, #1d2433); --accent: var(--cognito-login-accent, #2f5bea);
+  --radius: var(--cognito-login-radius, 10px); --line: var(--cognito-login-border, #d5dae3);
+  --muted: var(--cognito-login-muted, #5b6577); }
+:host([hidden]) { display: none; }
+[part=container] { background: var(--cognito-login-background, #fff); border: 1px solid var(--line);
+  border-radius: var(--radius); padding: 1.75rem; box-shadow: 0 1px 3px #0000000f; }
+[part=heading] { margin: 0 0 1rem; font-size: 1.3em; line-height: 1.3; outline: none; }
+[part=intro] { margin: 0 0 1rem; color: var(--muted); }
+[part=label], fieldset { display: grid; gap: .35rem; margin: 0 0 1rem; font-weight: 600; font-size: .9em; }
+fieldset { border: 0; padding: 0; }
+fieldset label { display: flex; gap: .5rem; align-items: center; font-weight: 400; font-size: 1.1em; }
+[part=input] { font: inherit; font-size: 1.1em; font-weight: 400; color: inherit; padding: .55rem .7rem;
+  border: 1px solid var(--line); border-radius: calc(var(--radius) * .6); background: transparent; }
+[part=input]:focus-visible, button:focus-visible, a:focus-visible, [part=heading]:focus-visible {
+  outline: 2px solid var(--accent); outline-offset: 2px; }
+[part~=button] { width: 100%; margin-top: .25rem; padding: .65rem 1rem; font: inherit; font-weight: 600;
+  color: var(--cognito-login-accent-text, #fff); background: var(--accent); border: 0;
+  border-radius: calc(var(--radius) * .6); cursor: pointer; }
+[part~=button]:disabled { opacity: .6; cursor: progress; }
+[part~=link] { display: inline-block; margin-top: 1rem; padding: 0; font: inherit; font-size: .9em;
+  color: var(--accent); background: none; border: 0; text-decoration: underline; cursor: pointer; }
+[part=error], [part=status] { margin: 0; border-radius: calc(var(--radius) * .6); }
+[part=error]:not(:empty) { margin-bottom: 1rem; padding: .6rem .8rem;
+  color: var(--cognito-login-error, #a4161a); background: var(--cognito-login-error-background, #fdeceb); }
+[part=status]:not(:empty) { margin-bottom: 1rem; padding: .6rem .8rem; background: #eaf7ee; color: #17603a; }
+[part=qr] { display: block; width: 10rem; margin: 0 auto 1rem; background: #fff; }
+[part=secret] { display: block; margin: 0 0 1rem; padding: .5rem; text-align: center; word-spacing: .3em;
+  font: 600 1em ui-monospace, monospace; background: #f3f5f9; border-radius: calc(var(--radius) * .6); }
+dl { margin: 0 0 1rem; } dt { font-weight: 600; } dd { margin: 0 0 .5rem; }
+`;
+
+const GENERIC_ERROR = "Something went wrong. Please try again.";
+const TOO_MANY = "Too many attempts. Wait a little, then try again.";
+// Friendly text for the errors people meet; anything else shows the service's own message.
+const MESSAGES = {
+  NotAuthorizedException: "Incorrect username or password.",
+  UserNotFoundException: "Incorrect username or password.",
+  CodeMismatchException: "That code isn't right. Check it and try again.",
+  EnableSoftwareTokenMFAException: "That code isn't right. Check your authenticator app and try again.",
+  ExpiredCodeException: "That code has expired. Ask for a new one.",
+  LimitExceededException: TOO_MANY,
+  TooManyRequestsException: TOO_MANY,
+  TooManyFailedAttemptsException: TOO_MANY,
+  PasswordResetRequiredException: "You need to choose a new password: use “Forgot your password?”.",
+  UserNotConfirmedException: "This account isn't confirmed yet.",
+  NetworkError: "Can't reach the sign-in service. Check your connection and try again.",
+};
+
+/** The text to show a person for a CognitoAuthError. */
+export function describeError(error) {
+  const { name, message = "" } = error;
+  if (name === "NotAuthorizedException" && /session/i.test(message)) {
+    return "This sign-in took too long. Please start again.";
+  }
+  if (name === "NotAuthorizedException" && /attempts exceeded/i.test(message)) return TOO_MANY;
+  if (name === "ChallengeHandlerMissing") {
+    return `This account needs a sign-in step this form doesn't support (${error.challengeName}).`;
+  }
+  return MESSAGES[name] ?? (message || GENERIC_ERROR);
+}
+
+const MFA_CHOICES = {
+  SMS_MFA: "Text message (SMS)",
+  SOFTWARE_TOKEN_MFA: "Authenticator app",
+  EMAIL_OTP: "Email",
+};
+
+/** `phone_number` -> "Phone number", `custom:team` -> "Team". */
+const attributeLabel = (name) => {
+  const words = name.replace(/^custom:/, "").replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** A DOM element: attributes (`on…` are listeners) and children. */
+function h(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes ?? {})) {
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value === true) node.setAttribute(key, "");
+    else if (value != null && value !== false) node.setAttribute(key, value);
+  }
+  node.append(...children.flat().filter((child) => child != null && child !== false));
+  return node;
+}
+
+const input = (label, attributes) =>
+  h("label", { part: "label" }, label, h("input", { part: "input", required: true, ...attributes }));
+const usernameInput = (value) =>
+  input("Username", { name: "username", value, autocomplete: "username", autocapitalize: "none", spellcheck: "false" });
+const passwordInput = (label, name, autocomplete) =>
+  input(label, { name, type: "password", autocomplete });
+const codeInput = () =>
+  input("Code", { name: "code", autocomplete: "one-time-code", inputmode: "numeric", spellcheck: "false" });
+
+/** The QR code of `text` as an SVG (black on white, with the quiet zone). */
+function qrImage(text) {
+  const code = qrCode(text);
+  let path = "";
+  for (let y = 0; y < code.size; y++) {
+    for (let x = 0; x < code.size; x++) if (code.get(x, y)) path += `M${x} ${y}h1v1h-1z`;
+  }
+  const svgNode = (tag, attributes) => {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+    return node;
+  };
+  const svg = svgNode("svg", {
+    part: "qr",
+    viewBox: `-4 -4 ${code.size + 8} ${code.size + 8}`,
+    role: "img",
+    "aria-label": "QR code for your authenticator app",
+    "shape-rendering": "crispEdges",
+  });
+  svg.append(svgNode("path", { d: path }));
+  return svg;
+}
+
+let sheet;
+
+/**
+ * `<cognito-login user-pool-id client-id endpoint auth-flow client-metadata storage>`.
+ * Events: `signed-in` (detail: tokens), `signed-out`, `error` (detail: the CognitoAuthError).
+ */
+export class CognitoLoginElement extends Base {
+  static observedAttributes = ["user-pool-id", "client-id", "endpoint", "storage", "auth-flow"];
+
+  #auth = null;
+  #ready = null;
+  // Bumped when the pool, client, endpoint or storage changes: late results of the old ones are dropped.
+  #generation = 0;
+  #unsubscribe = [];
+  #abort = null;
+  #restoring = false;
+  #signInShown = false;
+  #lastUsername = "";
+  #lastCustomParameters;
+  #heading;
+  #error;
+  #status;
+  #body;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+    }
+    root.adoptedStyleSheets = [sheet];
+    this.#heading = h("h2", { part: "heading", tabindex: "-1" });
+    // Live regions exist from the start so that screen readers announce what is put in them.
+    this.#error = h("p", { part: "error", role: "alert" });
+    this.#status = h("p", { part: "status", role: "status" });
+    this.#body = h("div");
+    root.append(h("div", { part: "container" }, this.#heading, this.#error, this.#status, this.#body));
+  }
+
+  /** The CognitoAuth instance, once created (see `ready`). */
+  get auth() {
+    return this.#auth;
+  }
+
+  /** Resolves to the CognitoAuth instance for the current attributes. */
+  get ready() {
+    this.#ready ??= this.#create();
+    return this.#ready;
+  }
+
+  connectedCallback() {
+    if (!this.#body.firstChild) this.#signInForm();
+    this.#restore();
+  }
+
+  disconnectedCallback() {
+    this.#abort?.abort();
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before === after) return;
+    if (name === "auth-flow") {
+      if (this.#signInShown) this.#signInForm();
+      return;
+    }
+    this.#abort?.abort();
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.#auth = this.#ready = null;
+    this.#generation++;
+    if (this.isConnected) {
+      this.#signInForm();
+      this.#restore();
+    }
+  }
+
+  async #create() {
+    const generation = this.#generation;
+    try {
+      const auth = await CognitoAuth.create({
+        userPoolId: this.getAttribute("user-pool-id") ?? "",
+        clientId: this.getAttribute("client-id") ?? "",
+        endpoint: this.getAttribute("endpoint") || undefined,
+        storage: this.getAttribute("storage") || undefined,
+      });
+      if (generation === this.#generation) {
+        this.#unsubscribe = [
+          auth.on("signedIn", (tokens) => this.#signedIn(tokens)),
+          auth.on("signedOut", () => this.#signedOut()),
+        ];
+        this.#auth = auth;
+      }
+      return auth;
+    } catch (error) {
+      if (generation === this.#generation) this.#ready = null;
+      throw error;
+    }
+  }
+
+  /** Creates the instance and shows a session kept in storage. Once per task, so that
+   *  attributes set right after insertion are read. */
+  #restore() {
+    if (this.#restoring) return;
+    this.#restoring = true;
+    queueMicrotask(async () => {
+      this.#restoring = false;
+      const generation = this.#generation;
+      try {
+        const auth = await this.ready;
+        const tokens = await auth.getTokens().catch(() => null);
+        if (tokens && generation === this.#generation) this.#signedIn(tokens);
+      } catch (error) {
+        if (generation === this.#generation) this.#fail(error);
+      }
+    });
+  }
+
+  #clientMetadata() {
+    const text = this.getAttribute("client-metadata");
+    if (!text) return undefined;
+    let metadata;
+    try {
+      metadata = JSON.parse(text);
+    } catch {
+      // reported below
+    }
+    const valid = metadata && typeof metadata === "object" && !Array.isArray(metadata) &&
+      Object.values(metadata).every((value) => typeof value === "string");
+    if (!valid) throw new CognitoAuthError("InvalidConfig", "client-metadata must be a JSON object of strings.");
+    return metadata;
+  }
+
+  /** Shows one step: a heading, an optional intro, fields and buttons. Focus moves into it. */
+  #show({ title, intro, content = [], submit, onsubmit, back, error, status, signIn = false }) {
+    this.#signInShown = signIn;
+    this.#heading.textContent = title;
+    const form = h(
+      "form",
+      {
+        part: "form",
+        onsubmit: (event) => {
+          event.preventDefault();
+          this.#error.textContent = this.#status.textContent = "";
+          form.querySelector("button[type=submit]").disabled = true;
+          onsubmit(Object.fromEntries(new FormData(form)), form);
+        },
+      },
+      intro && h("p", { part: "intro" }, intro),
+      content,
+      submit && h("button", { part: "button", type: "submit" }, submit),
+      back && h("button", { part: "link", type: "button", onclick: back.onclick }, back.label),
+    );
+    this.#body.replaceChildren(form);
+    this.#error.textContent = error ? describeError(error) : "";
+    this.#status.textContent = status ?? "";
+    const fields = [...form.querySelectorAll("input")];
+    (fields.find((field) => !field.value) ?? fields[0] ?? this.#heading).focus();
+  }
+
+  /** Runs one request; on failure shows why, tells the page, and re-opens `form` (or the sign-in). */
+  async #run(task, form, signal) {
+    try {
+      await task();
+    } catch (error) {
+      if (signal?.aborted) return; // cancelled by the person or replaced: nothing to report
+      if (form) form.querySelector("button[type=submit]").disabled = false;
+      this.#fail(error, form);
+    }
+  }
+
+  #fail(error, form) {
+    if (!form) this.#signInForm();
+    this.#error.textContent = describeError(error);
+    this.dispatchEvent(new CustomEvent("error", { detail: error, bubbles: true, composed: true }));
+  }
+
+  #signInForm({ status } = {}) {
+    const withPassword = this.getAttribute("auth-flow") !== "CUSTOM_WITHOUT_SRP";
+    this.#show({
+      title: "Sign in",
+      content: [usernameInput(this.#lastUsername), withPassword && passwordInput("Password", "password", "current-password")],
+      submit: "Sign in",
+      back: withPassword && { label: "Forgot your password?", onclick: () => this.#forgotForm() },
+      status,
+      signIn: true,
+      onsubmit: ({ username, password }) => {
+        this.#lastUsername = username;
+        const { signal } = (this.#abort = new AbortController());
+        this.#run(async () => {
+          const auth = await this.ready;
+          await auth.signIn({
+            username,
+            password,
+            authFlow: this.getAttribute("auth-flow") || undefined,
+            clientMetadata: this.#clientMetadata(),
+            signal,
+            handlers: this.#handlers(),
+          });
+        }, undefined, signal);
+      },
+    });
+  }
+
+  /** The challenge handlers: each shows its step and resolves with what the person enters. */
+  #handlers() {
+    const ask = (context, step) =>
+      new Promise((resolve) =>
+        this.#show({
+          error: context.error,
+          back: { label: "Cancel", onclick: () => this.#cancel() },
+          ...step,
+          onsubmit: resolve,
+        }),
+      );
+    const codeStep = (intro) => (context) =>
+      ask(context, { title: "Enter your code", intro: intro(context), content: [codeInput()], submit: "Verify" })
+        .then((values) => values.code.trim());
+    const sentTo = (medium) => (context) =>
+      context.destination ? `We sent a code by ${medium} to ${context.destination}.` : `We sent you a code by ${medium}.`;
+    return {
+      smsMfa: codeStep(sentTo("text message")),
+      emailOtp: codeStep(sentTo("email")),
+      softwareTokenMfa: codeStep(() => "Enter the 6-digit code from your authenticator app."),
+      selectMfaType: (context) =>
+        ask(context, {
+          title: "Verify it's you",
+          content: h(
+            "fieldset",
+            {},
+            h("legend", {}, "How do you want to get your code?"),
+            (context.mfaTypes ?? Object.keys(MFA_CHOICES)).map((type, index) =>
+              h("label", {}, h("input", { type: "radio", name: "mfaType", value: type, required: true, checked: index === 0 }),
+                MFA_CHOICES[type] ?? type),
+            ),
+          ),
+          submit: "Continue",
+        }).then((values) => values.mfaType),
+      mfaSetup: (context) =>
+        ask(context, {
+          title: "Set up your authenticator app",
+          intro: "Scan this QR code with your authenticator app, or enter the key by hand. Then enter the code it shows.",
+          content: [
+            qrImage(context.otpauthUri),
+            h("code", { part: "secret", "aria-label": "Setup key" }, context.secretCode.match(/.{1,4}/g).join(" ")),
+            h("p", {}, h("a", { part: "link", href: context.otpauthUri }, "Open in an authenticator app on this device")),
+            codeInput(),
+          ],
+          submit: "Verify",
+        }).then((values) => values.code.trim()),
+      newPasswordRequired: (context) =>
+        ask(context, {
+          title: "Choose a new password",
+          intro: "Your password has to be changed before you can sign in.",
+          content: [
+            passwordInput("New password", "newPassword", "new-password"),
+            context.requiredAttributes.map((name) =>
+              input(attributeLabel(name), { name, value: context.userAttributes?.[name] }),
+            ),
+          ],
+          submit: "Set password and sign in",
+        }).then(({ newPassword, ...attributes }) => ({ newPassword, attributes })),
+      customChallenge: (context) => {
+        const { USERNAME, question, ...others } = context.parameters;
+        const parameters = JSON.stringify(context.parameters);
+        // The same question again means the answer was refused.
+        const refused = context.attempt > 1 && parameters === this.#lastCustomParameters;
+        this.#lastCustomParameters = parameters;
+        return ask(context, {
+          title: "One more step",
+          content: [
+            Object.keys(others).length > 0 &&
+              h("dl", {}, Object.entries(others).map(([key, value]) => [h("dt", {}, key), h("dd", {}, value)])),
+            input(question ?? "Answer", { name: "answer", autocomplete: "off" }),
+          ],
+          submit: "Continue",
+          error: context.error ?? (refused ? { message: "That answer isn't right. Try again." } : undefined),
+        }).then((values) => values.answer);
+      },
+    };
+  }
+
+  #cancel() {
+    this.#abort?.abort();
+    this.#signInForm();
+  }
+
+  #forgotForm() {
+    this.#show({
+      title: "Reset your password",
+      intro: "Enter your username and we'll send you a code to choose a new password.",
+      content: usernameInput(this.#lastUsername),
+      submit: "Send code",
+      back: { label: "Back to sign in", onclick: () => this.#signInForm() },
+      onsubmit: ({ username }, form) => {
+        this.#lastUsername = username;
+        this.#run(async () => {
+          const auth = await this.ready;
+          const delivery = await auth.forgotPassword({ username, clientMetadata: this.#clientMetadata() });
+          this.#resetForm(username, delivery);
+        }, form);
+      },
+    });
+  }
+
+  #resetForm(username, delivery) {
+    this.#show({
+      title: "Choose a new password",
+      intro: delivery.destination ? `We sent a code to ${delivery.destination}.` : "We sent you a code.",
+      content: [codeInput(), passwordInput("New password", "newPassword", "new-password")],
+      submit: "Reset password",
+      back: { label: "Back to sign in", onclick: () => this.#signInForm() },
+      onsubmit: ({ code, newPassword }, form) =>
+        this.#run(async () => {
+          const auth = await this.ready;
+          await auth.confirmForgotPassword({ username, code: code.trim(), newPassword, clientMetadata: this.#clientMetadata() });
+          this.#signInForm({ status: "Your password has been changed. Sign in with your new password." });
+        }, form),
+    });
+  }
+
+  #signedIn(tokens) {
+    this.#show({
+      title: "Signed in",
+      content: h("p", { part: "intro" }, "You're signed in as ", h("strong", {}, tokens.username), "."),
+      submit: "Sign out",
+      onsubmit: (_, form) => this.#run(() => this.#auth.signOut(), form),
+    });
+    this.dispatchEvent(new CustomEvent("signed-in", { detail: tokens, bubbles: true, composed: true }));
+  }
+
+  #signedOut() {
+    this.#signInForm();
+    this.dispatchEvent(new CustomEvent("signed-out", { bubbles: true, composed: true }));
+  }
+}
+
+/** Defines `<cognito-login>` (once) and returns its class. */
+export function defineCognitoLogin() {
+  if (!customElements.get("cognito-login")) customElements.define("cognito-login", CognitoLoginElement);
+  return CognitoLoginElement;
+}
