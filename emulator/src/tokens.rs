@@ -57,9 +57,7 @@ pub struct Grant<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessClaims {
     pub username: String,
-    pub client_id: String,
     pub origin_jti: String,
-    pub iat: u64,
 }
 
 impl TokenSigner {
@@ -191,9 +189,7 @@ impl TokenSigner {
         }
         Ok(AccessClaims {
             username: text("username").ok_or_else(invalid)?,
-            client_id: text("client_id").ok_or_else(invalid)?,
             origin_jti: text("origin_jti").ok_or_else(invalid)?,
-            iat: number("iat").ok_or_else(invalid)?,
         })
     }
 }

@@ -300,6 +300,29 @@ class Mfa(Base):
         self.assertEqual(again["ChallengeName"], "SOFTWARE_TOKEN_MFA")
 
 
+    def test_email_otp(self):
+        pool = pool_with()
+        alice = next(u for u in pool["users"] if u["username"] == "alice")
+        alice["emailMfa"] = True
+        with SpawnedEmulator(pool) as emulator:
+            challenge, responses = start_srp(emulator, "alice")
+            otp = respond(emulator, challenge, "PASSWORD_VERIFIER", responses)[2]
+            self.assertEqual(otp["ChallengeName"], "EMAIL_OTP")
+            self.assertEqual(otp["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL")
+            self.assertEqual(otp["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"], "a***@e***.com")
+            result = respond(emulator, otp, "EMAIL_OTP", {"USERNAME": "alice", "EMAIL_OTP_CODE": TEST_CODE})[2]
+            self.assertIn("AuthenticationResult", result)
+
+    def test_software_token_enrolment_by_access_token(self):
+        tokens = sign_in(EMULATOR, "alice")
+        self.assertEqual(EMULATOR.error("VerifySoftwareToken", {"AccessToken": tokens["AccessToken"], "UserCode": "123456"}), "SoftwareTokenMFANotFoundException")
+        secret = EMULATOR.ok("AssociateSoftwareToken", {"AccessToken": tokens["AccessToken"]})["SecretCode"]
+        verified = EMULATOR.ok("VerifySoftwareToken", {"AccessToken": tokens["AccessToken"], "UserCode": totp(secret)})
+        self.assertEqual(verified, {"Status": "SUCCESS"})
+        challenge, responses = start_srp(EMULATOR, "alice")
+        self.assertEqual(respond(EMULATOR, challenge, "PASSWORD_VERIFIER", responses)[2]["ChallengeName"], "SOFTWARE_TOKEN_MFA")
+
+
 class ClientMetadataRouting(Base):
     """InitiateAuth's metadata reaches PreAuthentication and UserMigration as validationData;
     RespondToAuthChallenge's reaches Define/Create/Verify, PostAuthentication and
