@@ -58,29 +58,63 @@ pub fn sign_up(app: &App, record: &mut CallRecord, request: requests::SignUp) ->
         attributes,
         UserStatus::Unconfirmed,
     );
-    let medium = [("email", Medium::Email), ("phone_number", Medium::Sms)]
-        .into_iter()
-        .find(|(attribute, _)| user.attributes.contains_key(*attribute))
-        .map(|(_, medium)| medium);
-    let delivery = medium
-        .map(|m| app.send_code(&user, m, "SIGN_UP"))
-        .transpose()?;
-    let mut pool = app.pool();
-    if let Some(delivery) = &delivery {
-        pool.set_code(
-            username,
-            CodePurpose::SignUp,
-            delivery.code.clone(),
-            app.now() + SIGN_UP_CODE_SECONDS,
-        );
-    }
+    let delivery = send_sign_up_code(app, &user)?;
     let sub = user.sub.clone();
-    pool.insert_user(user);
+    app.pool().insert_user(user);
     let mut response = json!({ "UserConfirmed": false, "UserSub": sub });
     if let (Some(delivery), Some(map)) = (delivery, response.as_object_mut()) {
         map.insert("CodeDeliveryDetails".into(), delivery.details());
     }
     Ok(response)
+}
+
+/// Sends a sign-up code to the user's email, else phone (none when they have neither).
+fn send_sign_up_code(app: &App, user: &User) -> ApiResult<Option<crate::test_hooks::Delivery>> {
+    let medium = [("email", Medium::Email), ("phone_number", Medium::Sms)]
+        .into_iter()
+        .find(|(attribute, _)| user.attributes.contains_key(*attribute))
+        .map(|(_, medium)| medium);
+    let Some(medium) = medium else {
+        return Ok(None);
+    };
+    let delivery = app.send_code(user, medium, "SIGN_UP")?;
+    app.pool().set_code(
+        &user.username,
+        CodePurpose::SignUp,
+        delivery.code.clone(),
+        app.now() + SIGN_UP_CODE_SECONDS,
+    );
+    Ok(Some(delivery))
+}
+
+/// `ResendConfirmationCode`: a new sign-up code for an unconfirmed user.
+pub fn resend_confirmation_code(
+    app: &App,
+    record: &mut CallRecord,
+    request: requests::UserCodeRequest,
+) -> ApiResult<Value> {
+    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
+    record.client_id.clone_from(&request.client_id);
+    record.username.clone_from(&request.username);
+    let client = app.client(required(&request.client_id, "clientId")?)?;
+    let username = required(&request.username, "username")?;
+    users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
+    let user = app
+        .find_user(username)
+        .ok_or_else(|| users::unknown_user(client))?;
+    if user.status != UserStatus::Unconfirmed {
+        return Err(ApiError::new(
+            ErrorKind::InvalidParameter,
+            "User is already confirmed.",
+        ));
+    }
+    let delivery = send_sign_up_code(app, &user)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorKind::InvalidParameter,
+            "The user has no email or phone_number to send a code to.",
+        )
+    })?;
+    Ok(json!({ "CodeDeliveryDetails": delivery.details() }))
 }
 
 /// The user a ConfirmSignUp / ConfirmForgotPassword names; unknown users get a code mismatch

@@ -20,9 +20,13 @@ pub async fn dispatch(
 ) -> ApiResult<Value> {
     match operation {
         "InitiateAuth" => flows::initiate_auth(app, record, parse(body)?).await,
+        "GetTokensFromRefreshToken" => {
+            flows::get_tokens_from_refresh_token(app, record, parse(body)?).await
+        }
         "RespondToAuthChallenge" => challenges::respond(app, record, parse(body)?).await,
         "SignUp" => account::sign_up(app, record, parse(body)?),
         "ConfirmSignUp" => account::confirm_sign_up(app, record, parse(body)?),
+        "ResendConfirmationCode" => account::resend_confirmation_code(app, record, parse(body)?),
         "ForgotPassword" => account::forgot_password(app, record, parse(body)?).await,
         "ConfirmForgotPassword" => account::confirm_forgot_password(app, record, parse(body)?),
         "GetUser" => account::get_user(app, record, parse(body)?),

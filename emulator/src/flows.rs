@@ -753,9 +753,57 @@ async fn mint(
 }
 
 /// REFRESH_TOKEN_AUTH: new access and ID tokens in the same family (no new refresh token).
-/// SECRET_HASH may be computed over the username or the `sub`.
+/// SECRET_HASH may be computed over the username or the `sub`. InitiateAuth's ClientMetadata
+/// does not reach PreTokenGeneration.
 async fn refresh(ctx: &mut Ctx<'_>, parameters: &StringMap) -> ApiResult<Outcome> {
     let token = parameter(parameters, "REFRESH_TOKEN")?;
+    let client = ctx.client;
+    let secret_hash = parameters.get("SECRET_HASH").map(String::as_str);
+    let check_secret =
+        |user: &User| users::verify_secret_hash(client, secret_hash, &[&user.username, &user.sub]);
+    refresh_family(ctx, token, check_secret, None)
+        .await
+        .map(Outcome::Tokens)
+}
+
+/// `GetTokensFromRefreshToken`: like REFRESH_TOKEN_AUTH, but a secret client sends its
+/// `ClientSecret` itself, and the call's ClientMetadata reaches PreTokenGeneration.
+pub async fn get_tokens_from_refresh_token(
+    app: &App,
+    record: &mut CallRecord,
+    request: requests::GetTokensFromRefreshToken,
+) -> ApiResult<Value> {
+    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
+    record.client_id.clone_from(&request.client_id);
+    let token = required(&request.refresh_token, "refreshToken")?;
+    let client = app.client(required(&request.client_id, "clientId")?)?;
+    let check_secret = |_: &User| match &client.client_secret {
+        Some(secret) if request.client_secret.as_ref() != Some(secret) => Err(ApiError::new(
+            ErrorKind::NotAuthorized,
+            format!(
+                "Unable to verify the client secret for client {}",
+                client.client_id
+            ),
+        )),
+        _ => Ok(()),
+    };
+    let mut ctx = Ctx {
+        app,
+        client,
+        record,
+    };
+    let metadata = request.client_metadata.as_ref();
+    let result = refresh_family(&mut ctx, token, check_secret, metadata).await?;
+    Ok(json!({ "AuthenticationResult": result }))
+}
+
+/// New tokens for the family of a live refresh token issued to this client.
+async fn refresh_family(
+    ctx: &mut Ctx<'_>,
+    token: &str,
+    check_secret: impl FnOnce(&User) -> ApiResult<()>,
+    metadata: Option<&StringMap>,
+) -> ApiResult<Value> {
     let now = ctx.app.now();
     let invalid = || ApiError::new(ErrorKind::NotAuthorized, "Invalid Refresh Token");
     let (origin_jti, origin) = ctx
@@ -781,8 +829,7 @@ async fn refresh(ctx: &mut Ctx<'_>, parameters: &StringMap) -> ApiResult<Outcome
     }
     let user = ctx.app.user(&origin.username).map_err(|_| invalid())?;
     ctx.record.username = Some(user.username.clone());
-    let secret_hash = parameters.get("SECRET_HASH").map(String::as_str);
-    users::verify_secret_hash(ctx.client, secret_hash, &[&user.username, &user.sub])?;
+    check_secret(&user)?;
     if !user.enabled {
         return Err(ApiError::new(ErrorKind::NotAuthorized, "User is disabled."));
     }
@@ -791,14 +838,13 @@ async fn refresh(ctx: &mut Ctx<'_>, parameters: &StringMap) -> ApiResult<Outcome
         auth_time: origin.auth_time,
     };
     let device_key = origin.device_key.as_deref();
-    let result = mint(
+    mint(
         ctx,
         &user,
         device_key,
         "TokenGeneration_RefreshTokens",
-        None,
+        metadata,
         Some(refreshing),
     )
-    .await?;
-    Ok(Outcome::Tokens(result))
+    .await
 }

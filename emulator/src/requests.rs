@@ -72,7 +72,8 @@ pub struct SignUp {
     pub client_metadata: Option<StringMap>,
 }
 
-/// ConfirmSignUp, ForgotPassword and ConfirmForgotPassword share these members.
+/// ConfirmSignUp, ResendConfirmationCode, ForgotPassword and ConfirmForgotPassword share these
+/// members.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserCodeRequest {
@@ -109,6 +110,15 @@ pub struct SoftwareToken {
     pub access_token: Option<String>,
     pub session: Option<String>,
     pub user_code: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensFromRefreshToken {
+    pub refresh_token: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub client_metadata: Option<StringMap>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -515,6 +515,15 @@ class Tokens(Base):
         refresh = {"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": CLIENT, "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}
         self.assertEqual(EMULATOR.error("InitiateAuth", refresh), "NotAuthorizedException")
 
+    def test_get_tokens_from_refresh_token(self):
+        tokens = sign_in(EMULATOR, "alice")
+        body = {"RefreshToken": tokens["RefreshToken"], "ClientId": CLIENT, "ClientMetadata": {"call": "refresh"}}
+        result = EMULATOR.ok("GetTokensFromRefreshToken", body)["AuthenticationResult"]
+        self.assertNotIn("RefreshToken", result)
+        self.assertEqual(jwt_claims(result["AccessToken"])["origin_jti"], jwt_claims(tokens["AccessToken"])["origin_jti"])
+        self.assertEqual(triggers_of(EMULATOR.log()[-1]), {"PreTokenGeneration": ({"call": "refresh"}, None)})
+        self.assertEqual(EMULATOR.error("GetTokensFromRefreshToken", dict(body, RefreshToken="nope")), "NotAuthorizedException")
+
     def test_get_user(self):
         tokens = sign_in(EMULATOR, "alice")
         user = EMULATOR.ok("GetUser", {"AccessToken": tokens["AccessToken"]})
@@ -550,6 +559,13 @@ class SignUp(Base):
         EMULATOR.ok("ConfirmSignUp", {"ClientId": CLIENT, "Username": "zoe", "ConfirmationCode": delivery["code"]})
         tokens = sign_in(EMULATOR, "zoe", "Zoe-Passw0rd!")
         self.assertEqual(jwt_claims(tokens["IdToken"])["sub"], created["UserSub"])
+
+    def test_resend_confirmation_code(self):
+        EMULATOR.ok("SignUp", {"ClientId": CLIENT, "Username": "zoe", "Password": "Zoe-Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "zoe@example.com"}]})
+        resent = EMULATOR.ok("ResendConfirmationCode", {"ClientId": CLIENT, "Username": "zoe"})
+        self.assertEqual(resent["CodeDeliveryDetails"]["Destination"], "z***@e***.com")
+        self.assertEqual([d["purpose"] for d in EMULATOR.deliveries()], ["SIGN_UP", "SIGN_UP"])
+        self.assertEqual(EMULATOR.error("ResendConfirmationCode", {"ClientId": CLIENT, "Username": "alice"}), "InvalidParameterException")
 
     def test_password_policy_and_required_attributes(self):
         weak = {"ClientId": CLIENT, "Username": "yann", "Password": "password", "UserAttributes": [{"Name": "email", "Value": "y@example.com"}]}
