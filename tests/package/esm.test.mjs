@@ -1,0 +1,50 @@
+// The ESM entry in a page under the strict CSP (plus 'self' in connect-src for the .wasm file
+// it fetches): the sign-in works and no CSP violation is reported.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { openWatched, strictCsp } from "./support.mjs";
+
+let emulator;
+let server;
+let browser;
+
+before(async () => {
+  emulator = await startEmulator();
+  const csp = strictCsp(emulator.url, "'self'");
+  server = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  emulator?.stop();
+});
+
+test("the ESM entry signs alice in under the CSP, loading the wasm once and only on use", async () => {
+  const url = `${server.url}/tests/package/pages/esm.html?endpoint=${encodeURIComponent(emulator.url)}`;
+  const page = await openWatched(browser, url);
+  await page.waitForSelector("body[data-result], body[data-error]", { state: "attached", timeout: 30_000 });
+  assert.equal(await page.getAttribute("body", "data-error"), null);
+  assert.equal(await page.getAttribute("body", "data-result"), "alice");
+  assert.equal(await page.getAttribute("body", "data-wasm-requests"), "1");
+  assert.deepEqual(await page.violations(), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("without 'wasm-unsafe-eval' the page gets a clear error, not a hang", async () => {
+  const strict = await startStaticServer({
+    headers: () => ({ "content-security-policy": strictCsp(emulator.url, "'self'").replace(" 'wasm-unsafe-eval'", "") }),
+  });
+  try {
+    const page = await openWatched(browser, `${strict.url}/tests/package/pages/esm.html?endpoint=${encodeURIComponent(emulator.url)}`);
+    await page.waitForSelector("body[data-result], body[data-error]", { state: "attached", timeout: 30_000 });
+    assert.match(await page.getAttribute("body", "data-error"), /CompileError|wasm/i);
+    assert.ok((await page.violations()).some((v) => v.startsWith("script-src")), "the browser reports the violation");
+    await page.close();
+  } finally {
+    strict.stop();
+  }
+});
