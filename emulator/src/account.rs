@@ -18,9 +18,11 @@ const RESET_CODE_SECONDS: u64 = 3_600;
 
 /// `SignUp`: an UNCONFIRMED user and a confirmation code (email first, else SMS).
 pub fn sign_up(app: &App, record: &mut CallRecord, request: requests::SignUp) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.username.clone_from(&request.username);
+    record.note(
+        &request.client_id,
+        request.username.as_ref(),
+        &request.client_metadata,
+    );
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     let password = required(&request.password, "password")?;
@@ -93,9 +95,11 @@ pub fn resend_confirmation_code(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.username.clone_from(&request.username);
+    record.note(
+        &request.client_id,
+        request.username.as_ref(),
+        &request.client_metadata,
+    );
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
@@ -154,9 +158,11 @@ pub fn confirm_sign_up(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.username.clone_from(&request.username);
+    record.note(
+        &request.client_id,
+        request.username.as_ref(),
+        &request.client_metadata,
+    );
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     let code = required(&request.confirmation_code, "confirmationCode")?;
@@ -192,9 +198,11 @@ pub async fn forgot_password(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.username.clone_from(&request.username);
+    record.note(
+        &request.client_id,
+        request.username.as_ref(),
+        &request.client_metadata,
+    );
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
@@ -244,9 +252,11 @@ pub fn confirm_forgot_password(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.username.clone_from(&request.username);
+    record.note(
+        &request.client_id,
+        request.username.as_ref(),
+        &request.client_metadata,
+    );
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     let code = required(&request.confirmation_code, "confirmationCode")?;
@@ -324,7 +334,7 @@ pub fn revoke_token(
     record: &mut CallRecord,
     request: requests::RevokeToken,
 ) -> ApiResult<Value> {
-    record.client_id.clone_from(&request.client_id);
+    record.note(&request.client_id, None, &None);
     let token = required(&request.token, "token")?;
     let client = app.client(required(&request.client_id, "clientId")?)?;
     if client.client_secret.is_some() && client.client_secret != request.client_secret {

@@ -28,11 +28,13 @@ pub async fn respond(
     record: &mut CallRecord,
     request: requests::RespondToAuthChallenge,
 ) -> ApiResult<serde_json::Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
-    record.challenge_name.clone_from(&request.challenge_name);
     let responses = &request.challenge_responses;
-    record.username = responses.get("USERNAME").cloned();
+    record.note(
+        &request.client_id,
+        responses.get("USERNAME"),
+        &request.client_metadata,
+    );
+    record.challenge_name.clone_from(&request.challenge_name);
     let client_id = required(&request.client_id, "clientId")?;
     let challenge = required(&request.challenge_name, "challengeName")?;
     let secret_block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK");
@@ -346,11 +348,7 @@ fn device_password_verifier(
         .and_then(|d| d.secret.clone())
         .ok_or_else(|| ApiError::new(ErrorKind::ResourceNotFound, "Device does not exist."))?;
     let pending = PendingSrp::start(&secret, srp_a, &user.device_group_key, device_key)?;
-    let mut parameters: StringMap = pending
-        .parameters()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let mut parameters = pending.parameters();
     parameters.insert("DEVICE_KEY".into(), device_key.to_owned());
     progress.device_key = Some(device_key.to_owned());
     Ok(Outcome::challenge(

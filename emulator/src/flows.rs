@@ -186,10 +186,9 @@ pub async fn initiate_auth(
     record: &mut CallRecord,
     request: requests::InitiateAuth,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
+    let username = request.auth_parameters.get("USERNAME");
+    record.note(&request.client_id, username, &request.client_metadata);
     record.auth_flow.clone_from(&request.auth_flow);
-    record.client_id.clone_from(&request.client_id);
-    record.username = request.auth_parameters.get("USERNAME").cloned();
     let client_id = required(&request.client_id, "clientId")?;
     let flow_name = required(&request.auth_flow, "authFlow")?;
     let client = app.client(client_id)?;
@@ -361,11 +360,7 @@ pub fn password_verifier(
     srp_a: &str,
 ) -> ApiResult<Outcome> {
     let pending = PendingSrp::start(record, srp_a, &app.realm, &progress.username)?;
-    let parameters = pending
-        .parameters()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let parameters = pending.parameters();
     Ok(Outcome::challenge(
         progress,
         Pending::PasswordVerifier(pending),
@@ -773,8 +768,7 @@ pub async fn get_tokens_from_refresh_token(
     record: &mut CallRecord,
     request: requests::GetTokensFromRefreshToken,
 ) -> ApiResult<Value> {
-    record.client_metadata = request.client_metadata.as_ref().map(|m| json!(m));
-    record.client_id.clone_from(&request.client_id);
+    record.note(&request.client_id, None, &request.client_metadata);
     let token = required(&request.refresh_token, "refreshToken")?;
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let check_secret = |_: &User| match &client.client_secret {

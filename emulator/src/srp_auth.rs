@@ -9,6 +9,7 @@ use cognito_wasm::timestamp::parse_timestamp;
 
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::ids;
+use crate::requests::StringMap;
 use crate::store::PasswordRecord;
 
 /// Largest accepted TIMESTAMP skew from the server clock.
@@ -75,12 +76,12 @@ impl PendingSrp {
     }
 
     /// `SALT`, `SRP_B` and `SECRET_BLOCK` for the challenge parameters.
-    pub fn parameters(&self) -> [(&'static str, String); 3] {
-        [
-            ("SALT", self.salt_hex.clone()),
-            ("SRP_B", self.server.srp_b()),
-            ("SECRET_BLOCK", self.secret_block.clone()),
-        ]
+    pub fn parameters(&self) -> StringMap {
+        StringMap::from([
+            ("SALT".to_owned(), self.salt_hex.clone()),
+            ("SRP_B".to_owned(), self.server.srp_b()),
+            ("SECRET_BLOCK".to_owned(), self.secret_block.clone()),
+        ])
     }
 
     /// The SECRET_BLOCK sent (it also identifies the sign-in when `Session` is omitted).
@@ -154,14 +155,19 @@ mod tests {
         .expect("A");
         let pending =
             PendingSrp::start(&record, &client.srp_a(), "Pool1", "alice").expect("challenge");
-        let [(_, salt), (_, srp_b), (_, block)] = pending.parameters();
+        let parameters = pending.parameters();
+        let (salt, srp_b, block) = (
+            &parameters["SALT"],
+            &parameters["SRP_B"],
+            parameters["SECRET_BLOCK"].clone(),
+        );
         let credentials = Credentials {
             realm: "Pool1",
             user_id: "alice",
             password,
         };
         let key = client
-            .process_challenge(credentials, &salt, &srp_b)
+            .process_challenge(credentials, salt, srp_b)
             .expect("key");
         let claim = key.sign(&block, timestamp).expect("claim");
         (pending, block, claim.signature)

@@ -31,6 +31,20 @@ pub struct CallRecord {
     pub outcome: String,
 }
 
+impl CallRecord {
+    /// Notes who calls (as sent) and the ClientMetadata the call carries.
+    pub fn note(
+        &mut self,
+        client_id: &Option<String>,
+        username: Option<&String>,
+        metadata: &Option<crate::requests::StringMap>,
+    ) {
+        self.client_id.clone_from(client_id);
+        self.username = username.cloned();
+        self.client_metadata = metadata.as_ref().map(|m| serde_json::json!(m));
+    }
+}
+
 /// One trigger invocation, with the metadata its event carried.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
