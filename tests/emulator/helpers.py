@@ -8,6 +8,7 @@ import hmac
 import http.client
 import json
 import os
+import select
 import struct
 import subprocess
 import tempfile
@@ -28,6 +29,8 @@ SECRET_CLIENT = "demo-secret-client"
 CLIENT_SECRET = next(c["clientSecret"] for c in DEMO_POOL["clients"] if c["clientId"] == SECRET_CLIENT)
 PASSWORD = "Passw0rd!"
 TEST_CODE = DEMO_POOL["testCode"]
+# How long a spawned emulator may take to print its address.
+STARTUP_SECONDS = 30
 
 
 def user_config(name):
@@ -121,8 +124,10 @@ class SpawnedEmulator(Emulator):
             stderr=subprocess.PIPE,
             text=True,
         )
-        line = self.process.stdout.readline().strip()
+        ready, _, _ = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
+        line = self.process.stdout.readline().strip() if ready else ""
         if not line.startswith("listening on "):
+            self.process.kill()
             errors = self.process.stderr.read()
             self.stop()
             raise RuntimeError(f"emulator did not start: {line!r} {errors}")
