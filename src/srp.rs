@@ -15,6 +15,7 @@
 //! Every exponentiation whose exponent is secret (`a`, `x`, `a + u·x`, `b`) is constant-time.
 
 mod client;
+mod field;
 mod group;
 pub mod server;
 mod verifier;
@@ -61,9 +62,7 @@ pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
 pub fn scrambler(srp_a_hex: &str, srp_b_hex: &str) -> Result<[u8; 32], SrpError> {
     let a_pub = group::parse_public(srp_a_hex, "SRP_A")?;
     let b_pub = group::parse_public(srp_b_hex, "SRP_B")?;
-    let mut u = [0u8; 32];
-    u.copy_from_slice(&group::scrambler(&a_pub, &b_pub)?.to_be_bytes());
-    Ok(u)
+    group::scrambler(&a_pub, &b_pub)
 }
 
 pub(crate) use group::hmac_sha256 as group_hmac;

@@ -1,12 +1,11 @@
 //! The client half: `a` and `A`, then the session key and the claim signature.
 
 use base64::Engine as _;
-use crypto_bigint::{Uint, U1024, U1280, U256, U3072};
 use zeroize::Zeroize;
 
 use super::group::{
-    check_public, generator, hmac_sha256, multiplier, pad_hex_bytes, parse_hex, parse_public,
-    private_key, scrambler, to_min_hex, uint_from_be,
+    check_public, fixed_be, hmac_sha256, multiplier, pad_hex_bytes, parse_hex, parse_public,
+    private_key, scrambler, to_min_hex, Element, Public,
 };
 use super::Credentials;
 use crate::error::SrpError;
@@ -18,23 +17,24 @@ pub const EPHEMERAL_SECRET_LEN: usize = 128;
 const HKDF_INFO: &[u8] = b"Caldera Derived Key\x01";
 
 /// A private SRP exponent (`a` for the client, `b` for the server); zeroized on drop.
-pub struct EphemeralSecret(U1024);
+pub struct EphemeralSecret([u8; EPHEMERAL_SECRET_LEN]);
 
 impl EphemeralSecret {
     /// Reads a big-endian secret of at most [`EPHEMERAL_SECRET_LEN`] bytes (tests inject a
     /// fixed one; the SDK passes 128 bytes from the platform CSPRNG).
     pub fn from_be_slice(bytes: &[u8]) -> Result<Self, SrpError> {
-        uint_from_be(bytes).map(Self).ok_or(SrpError::OutOfRange {
+        fixed_be(bytes).map(Self).ok_or(SrpError::OutOfRange {
             field: "ephemeral secret",
         })
     }
 
     /// `g^secret mod N` (constant-time in the secret).
-    pub(crate) fn public(&self) -> U3072 {
-        generator().pow(&self.0).retrieve()
+    pub(crate) fn public(&self) -> Public {
+        Element::generator_pow(&self.0).to_be_bytes()
     }
 
-    pub(crate) fn exponent(&self) -> &U1024 {
+    /// The secret as a big-endian exponent.
+    pub(crate) fn exponent(&self) -> &[u8; EPHEMERAL_SECRET_LEN] {
         &self.0
     }
 }
@@ -55,7 +55,7 @@ impl core::fmt::Debug for EphemeralSecret {
 #[derive(Debug)]
 pub struct SrpClient {
     a: EphemeralSecret,
-    a_pub: U3072,
+    a_pub: Public,
 }
 
 impl SrpClient {
@@ -68,7 +68,7 @@ impl SrpClient {
 
     /// `SRP_A` for InitiateAuth or DEVICE_SRP_AUTH: lowercase hex of A without leading zeros.
     pub fn srp_a(&self) -> String {
-        to_min_hex(&self.a_pub.to_be_bytes())
+        to_min_hex(&self.a_pub)
     }
 
     /// Second stage, from PASSWORD_VERIFIER's (or DEVICE_PASSWORD_VERIFIER's) `SALT` and
@@ -90,11 +90,11 @@ impl SrpClient {
             credentials.password,
             &salt,
         );
-        let g_x = generator().pow(&x);
+        let g_x = Element::generator_pow(&x);
         let base = b.sub(&multiplier().mul(&g_x));
         let mut exponent = secret_exponent(self.a.exponent(), &u, &x);
         x.zeroize();
-        let s = base.pow_bounded_exp(&exponent, EXPONENT_BITS).retrieve();
+        let s = base.pow(&exponent).to_be_bytes();
         exponent.zeroize();
         Ok(SessionKey::derive(
             s,
@@ -105,14 +105,35 @@ impl SrpClient {
     }
 }
 
-/// Bits that can be set in `a + u·x` (a < 2^1024, u·x < 2^512): a public bound.
-const EXPONENT_BITS: u32 = 1025;
+/// Bytes of `a + u·x`: a < 2^1024 and u·x < 2^512, so the sum fits in 1025 bits.
+const EXPONENT_LEN: usize = EPHEMERAL_SECRET_LEN + 1;
 
-/// a + u·x as a plain integer (never reduced: the group order is not N).
-fn secret_exponent(a: &U1024, u: &U256, x: &U256) -> U1280 {
-    let ux: Uint<{ U256::LIMBS * 2 }> = u.concatenating_mul(x);
-    a.resize::<{ U1280::LIMBS }>()
-        .wrapping_add(&ux.resize::<{ U1280::LIMBS }>())
+/// a + u·x as a plain big-endian integer (never reduced: the group order is not N).
+/// Schoolbook on bytes: each column is at most 32·255² + 255 plus a carry, far below 2^32.
+fn secret_exponent(
+    a: &[u8; EPHEMERAL_SECRET_LEN],
+    u: &[u8; 32],
+    x: &[u8; 32],
+) -> [u8; EXPONENT_LEN] {
+    // Little-endian columns: column i weighs 2^(8i).
+    let mut columns = [0u32; EXPONENT_LEN];
+    for (i, &u_byte) in u.iter().rev().enumerate() {
+        for (column, &x_byte) in columns[i..].iter_mut().zip(x.iter().rev()) {
+            *column += u32::from(u_byte) * u32::from(x_byte);
+        }
+    }
+    for (column, &a_byte) in columns.iter_mut().zip(a.iter().rev()) {
+        *column += u32::from(a_byte);
+    }
+    let mut exponent = [0u8; EXPONENT_LEN];
+    let mut carry = 0;
+    for (byte, column) in exponent.iter_mut().rev().zip(&columns) {
+        let sum = column + carry;
+        *byte = sum as u8;
+        carry = sum >> 8;
+    }
+    columns.zeroize();
+    exponent
 }
 
 /// The 16-byte key both sides derive, with the realm and user id it signs for; zeroized on drop.
@@ -124,10 +145,10 @@ pub struct SessionKey {
 
 impl SessionKey {
     /// PRK = HMAC(padHex(u), padHex(S)); K = HMAC(PRK, "Caldera Derived Key" | 1)[..16].
-    pub(crate) fn derive(mut s: U3072, u: &U256, realm: &str, user_id: &str) -> Self {
-        let mut s_bytes = pad_hex_bytes(&s.to_be_bytes());
+    pub(crate) fn derive(mut s: Public, u: &[u8; 32], realm: &str, user_id: &str) -> Self {
+        let mut s_bytes = pad_hex_bytes(&s);
         s.zeroize();
-        let mut prk = hmac_sha256(&pad_hex_bytes(&u.to_be_bytes()), &[&s_bytes]);
+        let mut prk = hmac_sha256(&pad_hex_bytes(u), &[&s_bytes]);
         s_bytes.zeroize();
         let mut block = hmac_sha256(&prk, &[HKDF_INFO]);
         prk.zeroize();
@@ -216,4 +237,37 @@ pub(crate) fn decode_secret_block(b64: &str) -> Result<Vec<u8>, SrpError> {
         .decode(b64)
         .or_else(|_| URL_SAFE_NO_PAD.decode(b64.trim_end_matches('=')))
         .map_err(|_| invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::{U1024, U256, U3072};
+
+    #[test]
+    fn secret_exponent_is_a_plus_u_times_x() {
+        for (a, u, x) in [
+            ([0xff; 128], [0xff; 32], [0xff; 32]),
+            ([0; 128], [0; 32], [0xff; 32]),
+            ([0x1f; 128], [0x32; 32], [0x9c; 32]),
+        ] {
+            let expected = U1024::from_be_slice(&a)
+                .resize::<{ U3072::LIMBS }>()
+                .wrapping_add(
+                    &U256::from_be_slice(&u)
+                        .concatenating_mul(&U256::from_be_slice(&x))
+                        .resize::<{ U3072::LIMBS }>(),
+                );
+            let ours = secret_exponent(&a, &u, &x);
+            assert_eq!(
+                ours[..],
+                expected.to_be_bytes()[BYTES_3072 - EXPONENT_LEN..]
+            );
+            assert!(expected.to_be_bytes()[..BYTES_3072 - EXPONENT_LEN]
+                .iter()
+                .all(|&b| b == 0));
+        }
+    }
+
+    const BYTES_3072: usize = 384;
 }

@@ -2,10 +2,9 @@
 //! emulator stores per user.
 
 use base64::Engine as _;
-use crypto_bigint::U3072;
 use zeroize::Zeroize;
 
-use super::group::{generator, pad_hex_bytes, private_key};
+use super::group::{pad_hex_bytes, private_key, Element};
 use super::Credentials;
 
 /// Random bytes in a device password (Base64-encoded, as amazon-cognito-identity-js does).
@@ -21,9 +20,9 @@ pub fn password_verifier(credentials: Credentials<'_>, salt: &[u8]) -> Vec<u8> {
         credentials.password,
         salt,
     );
-    let v: U3072 = generator().pow(&x).retrieve();
+    let v = Element::generator_pow(&x).to_be_bytes();
     x.zeroize();
-    pad_hex_bytes(&v.to_be_bytes())
+    pad_hex_bytes(&v)
 }
 
 /// A new device's secret and the `DeviceSecretVerifierConfig` ConfirmDevice sends.

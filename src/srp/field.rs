@@ -1,0 +1,564 @@
+//! Arithmetic modulo the group prime N, written for this one modulus.
+//!
+//! * **Limbs**: 110 limbs of 28 bits in `u32`, products summed in `u64`. wasm32 multiplies
+//!   64-bit integers but has no 64×64→128 product; with 28-bit limbs a whole column of a
+//!   product — at most 2·110 terms below 2^56 plus a carry below 2^37 — stays below 2^64, so
+//!   each inner step is one multiply and one add, with no carry handling.
+//! * **Montgomery form**: an [`Element`] holds x·R mod N with R = 2^3080 (110·28 bits).
+//!   Multiplication is Montgomery's REDC in product-scanning order. N ≡ −1 (mod 2^64), so
+//!   −N⁻¹ ≡ 1 (mod 2^28) and each reduction digit is simply the low 28 bits of the column.
+//! * **Lazy reduction**: R > 4N, so REDC of two inputs below 2N is below
+//!   (4N² + R·N)/R < 2N (Walter). Elements stay below 2N; only [`Element::to_be_bytes`]
+//!   reduces fully. No step branches on or indexes by a value.
+//! * **g = 2**: g^e multiplies by 2^digit between squarings, a shift and one word-sized
+//!   reduction instead of a full product ([`Element::generator_pow`]).
+
+use core::hint::black_box;
+
+/// Bytes of N, and of every value this module takes or gives.
+pub(crate) const BYTES: usize = 384;
+const LIMB_BITS: u32 = 28;
+const MASK: u64 = (1 << LIMB_BITS) - 1;
+const LIMBS: usize = 110;
+/// Exponent bits consumed per step of an exponentiation (32-entry table).
+const WINDOW: usize = 5;
+
+type Limbs = [u32; LIMBS];
+
+/// N: the RFC 5054 / RFC 3526 3072-bit safe prime Cognito uses, big-endian.
+pub(crate) const MODULUS: [u8; BYTES] = hex_be(
+    b"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+);
+const N: Limbs = limbs_from_be(&MODULUS);
+/// 2N, the bound every [`Element`] stays below.
+const TWO_N: Limbs = double(&N);
+
+/// The 384 big-endian bytes that a 768-digit hex literal denotes.
+#[allow(
+    clippy::panic,
+    reason = "only evaluated at compile time: a bad digit fails the build"
+)]
+const fn hex_be(hex: &[u8; 2 * BYTES]) -> [u8; BYTES] {
+    const fn nibble(digit: u8) -> u8 {
+        match digit {
+            b'0'..=b'9' => digit - b'0',
+            b'A'..=b'F' => digit - b'A' + 10,
+            _ => panic!("N is written in uppercase hex"),
+        }
+    }
+    let mut out = [0u8; BYTES];
+    let mut i = 0;
+    while i < BYTES {
+        out[i] = nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// Big-endian bytes into 28-bit little-endian limbs. Byte `i` from the end is bits
+/// 8i..8i+8, which straddle at most two limbs.
+const fn limbs_from_be(be: &[u8; BYTES]) -> Limbs {
+    let mut limbs = [0u32; LIMBS];
+    let mut i = 0;
+    while i < BYTES {
+        let bit = 8 * i as u32;
+        let limb = (bit / LIMB_BITS) as usize;
+        let spread = (be[BYTES - 1 - i] as u64) << (bit % LIMB_BITS);
+        limbs[limb] |= (spread & MASK) as u32;
+        if limb + 1 < LIMBS {
+            limbs[limb + 1] |= (spread >> LIMB_BITS) as u32;
+        }
+        i += 1;
+    }
+    limbs
+}
+
+/// 2x, for x below 2^3079.
+const fn double(x: &Limbs) -> Limbs {
+    let mut out = [0u32; LIMBS];
+    let mut carry = 0;
+    let mut i = 0;
+    while i < LIMBS {
+        let v = (x[i] as u64) << 1 | carry;
+        out[i] = (v & MASK) as u32;
+        carry = v >> LIMB_BITS;
+        i += 1;
+    }
+    out
+}
+
+/// Σ x[i]·y[len−1−i]: one column of a product, the second operand read backwards. Unrolled
+/// by four by hand: the crate is built for size (no automatic unrolling) and this loop is where
+/// nearly all of the SRP time goes.
+fn dot_reversed(x: &[u32], y: &[u32]) -> u64 {
+    let product = |a: u32, b: u32| u64::from(a) * u64::from(b);
+    let (mut xs, mut ys) = (x.chunks_exact(4), y.rchunks_exact(4));
+    let mut sum = 0;
+    for (a, b) in (&mut xs).zip(&mut ys) {
+        sum +=
+            product(a[0], b[3]) + product(a[1], b[2]) + product(a[2], b[1]) + product(a[3], b[0]);
+    }
+    for (&a, &b) in xs.remainder().iter().zip(ys.remainder().iter().rev()) {
+        sum += product(a, b);
+    }
+    sum
+}
+
+/// Montgomery's REDC of a 220-limb product given column by column: `column(lo, hi)` is
+/// Σ a[i]·b[j] over i + j = k with lo ≤ i ≤ hi. Returns (a·b + m·N)/R, where the digits m
+/// are chosen so the low 110 limbs vanish; the result is below 2N for inputs below 2N.
+fn redc(column: impl Fn(usize, usize) -> u64) -> Limbs {
+    let mut m = [0u32; LIMBS];
+    let mut out = [0u32; LIMBS];
+    let mut acc = 0u64;
+    for k in 0..LIMBS {
+        acc += column(0, k) + dot_reversed(&m[..k], &N[1..=k]);
+        // −N⁻¹ ≡ 1 (mod 2^28): the digit that clears this column is its low 28 bits.
+        let digit = acc & MASK;
+        m[k] = digit as u32;
+        acc = (acc + digit * u64::from(N[0])) >> LIMB_BITS;
+    }
+    for k in LIMBS..2 * LIMBS - 1 {
+        let lo = k + 1 - LIMBS;
+        acc += column(lo, LIMBS - 1) + dot_reversed(&m[lo..], &N[lo..]);
+        out[k - LIMBS] = (acc & MASK) as u32;
+        acc >>= LIMB_BITS;
+    }
+    out[LIMBS - 1] = acc as u32;
+    out
+}
+
+/// x − y and whether it borrowed, with the borrow carried as a signed value (no branches).
+fn sub_limbs(x: &Limbs, y: &Limbs) -> (Limbs, bool) {
+    let mut out = [0u32; LIMBS];
+    let mut carry = 0i64;
+    for ((o, &x), &y) in out.iter_mut().zip(x).zip(y) {
+        let v = i64::from(x) - i64::from(y) + carry;
+        *o = (v as u64 & MASK) as u32;
+        carry = v >> LIMB_BITS;
+    }
+    (out, carry < 0)
+}
+
+/// `if take { a } else { b }` without a branch: the choice only shapes a mask.
+fn choose(take: bool, a: &Limbs, b: &Limbs) -> Limbs {
+    let mask = black_box(u32::from(take)).wrapping_neg();
+    let mut out = *b;
+    for (o, &a) in out.iter_mut().zip(a) {
+        *o ^= (*o ^ a) & mask;
+    }
+    out
+}
+
+/// x − m when x ≥ m, else x (constant-time).
+fn subtract_if_not_below(x: &Limbs, m: &Limbs) -> Limbs {
+    let (difference, borrowed) = sub_limbs(x, m);
+    choose(borrowed, x, &difference)
+}
+
+/// Reads `WINDOW` exponent bits starting at bit `bit` (counted from the least significant
+/// end of the big-endian `exponent`). The position is public; only the value is secret.
+fn window_at(exponent: &[u8], bit: usize) -> u32 {
+    let byte = |index: usize| {
+        exponent
+            .len()
+            .checked_sub(index + 1)
+            .and_then(|at| exponent.get(at))
+            .map_or(0, |&b| u32::from(b))
+    };
+    let pair = byte(bit / 8) | byte(bit / 8 + 1) << 8;
+    (pair >> (bit % 8)) & ((1 << WINDOW) - 1)
+}
+
+/// An integer modulo N in Montgomery form: x·2^3080 mod N, kept below 2N.
+#[derive(Clone)]
+pub(crate) struct Element(Limbs);
+
+impl core::fmt::Debug for Element {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Element(..)")
+    }
+}
+
+impl Element {
+    /// The element for a big-endian integer below 2^3072 (reduced mod N).
+    pub(crate) fn from_be_bytes(be: &[u8; BYTES]) -> Self {
+        // x·R mod N as 110 doublings by 2^28 (cheaper than one product with a stored R² mod N).
+        let mut x = Self(limbs_from_be(be));
+        for _ in 0..LIMBS {
+            x = x.shifted(LIMB_BITS);
+        }
+        x
+    }
+
+    /// 1 in Montgomery form.
+    fn one() -> Self {
+        let mut be = [0u8; BYTES];
+        be[BYTES - 1] = 1;
+        Self::from_be_bytes(&be)
+    }
+
+    /// The value in [0, N) as 384 big-endian bytes.
+    pub(crate) fn to_be_bytes(&self) -> [u8; BYTES] {
+        // REDC(x·R, 1) = x, at most N; one conditional subtraction makes it canonical.
+        let plain = redc(|lo, hi| if lo == 0 { u64::from(self.0[hi]) } else { 0 });
+        let limbs = subtract_if_not_below(&plain, &N);
+        let mut be = [0u8; BYTES];
+        for (i, byte) in be.iter_mut().rev().enumerate() {
+            let bit = 8 * i as u32;
+            let limb = (bit / LIMB_BITS) as usize;
+            let low = u64::from(limbs[limb]);
+            let high = limbs.get(limb + 1).map_or(0, |&l| u64::from(l));
+            *byte = ((low | high << LIMB_BITS) >> (bit % LIMB_BITS)) as u8;
+        }
+        be
+    }
+
+    /// Whether the value is 0 mod N (not constant-time: for public values).
+    pub(crate) fn is_zero(&self) -> bool {
+        self.to_be_bytes().iter().all(|&b| b == 0)
+    }
+
+    /// x·y mod N.
+    pub(crate) fn mul(&self, other: &Self) -> Self {
+        let (a, b) = (&self.0, &other.0);
+        Self(redc(|lo, hi| dot_reversed(&a[lo..=hi], &b[lo..=hi])))
+    }
+
+    /// x² mod N: each cross product a[i]·a[j] (i < j) once, doubled.
+    fn square(&self) -> Self {
+        let a = &self.0;
+        Self(redc(|lo, hi| {
+            let column = &a[lo..=hi];
+            let half = column.len() / 2;
+            let cross = dot_reversed(&column[..half], &column[column.len() - half..]);
+            let middle = if column.len() % 2 == 1 {
+                u64::from(column[half]) * u64::from(column[half])
+            } else {
+                0
+            };
+            2 * cross + middle
+        }))
+    }
+
+    /// x + y mod N.
+    pub(crate) fn add(&self, other: &Self) -> Self {
+        let mut sum = [0u32; LIMBS];
+        let mut carry = 0u64;
+        for ((s, &x), &y) in sum.iter_mut().zip(&self.0).zip(&other.0) {
+            let v = u64::from(x) + u64::from(y) + carry;
+            *s = (v & MASK) as u32;
+            carry = v >> LIMB_BITS;
+        }
+        // Below 4N < 2^3080, so no carry is left; one conditional subtraction brings it below 2N.
+        Self(subtract_if_not_below(&sum, &TWO_N))
+    }
+
+    /// x − y mod N, as x + (2N − y).
+    pub(crate) fn sub(&self, other: &Self) -> Self {
+        let (negated, _) = sub_limbs(&TWO_N, &other.0);
+        self.add(&Self(negated))
+    }
+
+    /// x·2^shift mod N for shift < 32, constant-time in `shift`: shift the limbs, then take
+    /// away q·N with q = ⌊x·2^shift / 2^3072⌋ < 2^32. Because N > 2^3072 − 2^3008, the rest,
+    /// (x·2^shift mod 2^3072) + q·(2^3072 − N), is below 2^3072 + 2^3040 < 2N.
+    fn shifted(&self, shift: u32) -> Self {
+        let mut wide = [0u32; LIMBS];
+        let mut carry = 0u64;
+        for (w, &x) in wide.iter_mut().zip(&self.0) {
+            let v = u64::from(x) << shift | carry;
+            *w = (v & MASK) as u32;
+            carry = v >> LIMB_BITS;
+        }
+        // Bits 3072.. of the shifted value: the last limb's bits from 20 up, then the carry.
+        let low_bits_of_last = 8 * BYTES as u32 - LIMB_BITS * (LIMBS as u32 - 1);
+        let q = u64::from(wide[LIMBS - 1]) >> low_bits_of_last
+            | carry << (LIMB_BITS - low_bits_of_last);
+        let mut borrow = 0i64;
+        for (w, &n) in wide.iter_mut().zip(&N) {
+            // |v| < 2^28 + 2^60 + 2^33: fits an i64.
+            let v = i64::from(*w) - (q * u64::from(n)) as i64 + borrow;
+            *w = (v as u64 & MASK) as u32;
+            borrow = v >> LIMB_BITS;
+        }
+        Self(wide)
+    }
+
+    /// x^e mod N for a big-endian exponent, constant-time in the exponent's value (its
+    /// length is public): fixed 5-bit windows, each a table entry read by scanning all 32.
+    pub(crate) fn pow(&self, exponent: &[u8]) -> Self {
+        let mut table = [Self::one().0; 1 << WINDOW];
+        for i in 1..table.len() {
+            table[i] = Self(table[i - 1]).mul(self).0;
+        }
+        let select = |digit: u32| {
+            let mut entry = [0u32; LIMBS];
+            for (index, candidate) in (0u32..).zip(&table) {
+                entry = choose(index == digit, candidate, &entry);
+            }
+            Self(entry)
+        };
+        exponentiate(exponent, select(0), |acc, digit| acc.mul(&select(digit)))
+    }
+
+    /// g^e mod N with g = 2, constant-time in the exponent's value: the multiply by 2^digit
+    /// after each run of squarings is a shift ([`Self::shifted`]).
+    pub(crate) fn generator_pow(exponent: &[u8]) -> Self {
+        exponentiate(exponent, Self::one(), |acc, digit| acc.shifted(digit))
+    }
+}
+
+/// Left-to-right fixed-window exponentiation: from `one`, for each window of the exponent
+/// (most significant first), square `WINDOW` times, then `multiply_by_power(acc, digit)`.
+/// Every exponent of the same length runs the same steps.
+fn exponentiate(
+    exponent: &[u8],
+    one: Element,
+    multiply_by_power: impl Fn(&Element, u32) -> Element,
+) -> Element {
+    let windows = (8 * exponent.len()).div_ceil(WINDOW);
+    let mut acc = one;
+    for w in (0..windows).rev() {
+        if w + 1 < windows {
+            for _ in 0..WINDOW {
+                acc = acc.square();
+            }
+        }
+        acc = multiply_by_power(&acc, window_at(exponent, w * WINDOW));
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    //! Cross-checks against crypto-bigint's constant-time Montgomery arithmetic, on edge values
+    //! and on pseudo-random ones (a fixed-seed generator, so failures reproduce).
+    use super::*;
+    use crypto_bigint::modular::ConstMontyForm;
+    use crypto_bigint::{const_monty_params, U3072};
+
+    const_monty_params!(
+        Prime,
+        U3072,
+        "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+        "N, again, for the reference implementation."
+    );
+    type Reference = ConstMontyForm<Prime, { U3072::LIMBS }>;
+
+    fn reference(be: &[u8; BYTES]) -> Reference {
+        Reference::new(&U3072::from_be_slice(be))
+    }
+
+    fn bytes_of(value: &Reference) -> [u8; BYTES] {
+        let mut be = [0u8; BYTES];
+        be.copy_from_slice(&value.retrieve().to_be_bytes());
+        be
+    }
+
+    /// splitmix64: deterministic bytes for the random cases.
+    struct Bytes(u64);
+
+    impl Bytes {
+        fn fill(&mut self, out: &mut [u8]) {
+            for byte in out {
+                self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                let mut z = self.0;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                *byte = (z ^ (z >> 31)) as u8;
+            }
+        }
+
+        fn value(&mut self) -> [u8; BYTES] {
+            let mut be = [0u8; BYTES];
+            self.fill(&mut be);
+            be
+        }
+    }
+
+    /// N + delta for small |delta|, as bytes (delta may be negative).
+    fn near_modulus(delta: i16) -> [u8; BYTES] {
+        let mut be = MODULUS;
+        let mut carry = i32::from(delta);
+        for byte in be.iter_mut().rev() {
+            let v = i32::from(*byte) + carry;
+            *byte = v.rem_euclid(256) as u8;
+            carry = v.div_euclid(256);
+        }
+        be
+    }
+
+    fn small(value: u8) -> [u8; BYTES] {
+        let mut be = [0u8; BYTES];
+        be[BYTES - 1] = value;
+        be
+    }
+
+    /// 2^shift for shift < 32.
+    fn power_of_two(shift: u32) -> [u8; BYTES] {
+        let mut be = [0u8; BYTES];
+        be[BYTES - 4..].copy_from_slice(&(1u32 << shift).to_be_bytes());
+        be
+    }
+
+    /// 0, 1, 2, N−1, N, N+1, 2^3072−1 and a value with every limb full below 2^3072.
+    fn edge_values() -> Vec<[u8; BYTES]> {
+        let mut top = [0xffu8; BYTES];
+        top[0] = 0xff;
+        vec![
+            small(0),
+            small(1),
+            small(2),
+            near_modulus(-1),
+            near_modulus(0),
+            near_modulus(1),
+            near_modulus(255),
+            top,
+        ]
+    }
+
+    fn sample_values() -> Vec<[u8; BYTES]> {
+        let mut random = Bytes(7);
+        let mut values = edge_values();
+        values.extend((0..12).map(|_| random.value()));
+        values
+    }
+
+    #[test]
+    fn modulus_is_minus_one_mod_2_pow_64() {
+        // What lets REDC use −N⁻¹ ≡ 1 (mod 2^28).
+        assert_eq!(MODULUS[BYTES - 8..], [0xff; 8]);
+        assert_eq!(N[0], MASK as u32);
+    }
+
+    #[test]
+    fn bytes_round_trip_reduced_mod_n() {
+        for value in sample_values() {
+            assert_eq!(
+                Element::from_be_bytes(&value).to_be_bytes(),
+                bytes_of(&reference(&value))
+            );
+        }
+        assert!(Element::from_be_bytes(&near_modulus(0)).is_zero());
+        assert!(!Element::from_be_bytes(&near_modulus(-1)).is_zero());
+    }
+
+    #[test]
+    fn field_operations_match_reference() {
+        let values = sample_values();
+        for x in &values {
+            for y in &values {
+                let (ours_x, ours_y) = (Element::from_be_bytes(x), Element::from_be_bytes(y));
+                let (ref_x, ref_y) = (reference(x), reference(y));
+                assert_eq!(
+                    ours_x.mul(&ours_y).to_be_bytes(),
+                    bytes_of(&ref_x.mul(&ref_y))
+                );
+                assert_eq!(
+                    ours_x.add(&ours_y).to_be_bytes(),
+                    bytes_of(&ref_x.add(&ref_y))
+                );
+                assert_eq!(
+                    ours_x.sub(&ours_y).to_be_bytes(),
+                    bytes_of(&ref_x.sub(&ref_y))
+                );
+            }
+            assert_eq!(
+                Element::from_be_bytes(x).square().to_be_bytes(),
+                bytes_of(&reference(x).square())
+            );
+        }
+    }
+
+    #[test]
+    fn long_chains_stay_below_2n() {
+        // Unreduced intermediates near 2N must keep every later step exact.
+        let mut random = Bytes(11);
+        let (mut ours, mut theirs) = (
+            Element::from_be_bytes(&near_modulus(-1)),
+            reference(&near_modulus(-1)),
+        );
+        for step in 0..300 {
+            let operand = if step % 7 == 0 {
+                near_modulus(-1)
+            } else {
+                random.value()
+            };
+            let (o, r) = (Element::from_be_bytes(&operand), reference(&operand));
+            (ours, theirs) = match step % 4 {
+                0 => (ours.mul(&o), theirs.mul(&r)),
+                1 => (ours.add(&o), theirs.add(&r)),
+                2 => (ours.sub(&o), theirs.sub(&r)),
+                _ => (
+                    ours.square().shifted(31),
+                    theirs.square().mul(&reference(&power_of_two(31))),
+                ),
+            };
+            assert!(sub_limbs(&ours.0, &TWO_N).1, "step {step} left [0, 2N)");
+            assert_eq!(ours.to_be_bytes(), bytes_of(&theirs), "step {step}");
+        }
+    }
+
+    #[test]
+    fn shifts_match_multiplying_by_powers_of_two() {
+        for value in sample_values() {
+            for shift in 0..32 {
+                let expected = reference(&value).mul(&reference(&power_of_two(shift)));
+                assert_eq!(
+                    Element::from_be_bytes(&value).shifted(shift).to_be_bytes(),
+                    bytes_of(&expected)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn powers_match_reference() {
+        // Short exponents keep the debug-build test fast; the full-size 1024- and 1025-bit
+        // exponents are checked by the known answers in tests/srp_vectors.rs.
+        let mut random = Bytes(3);
+        let mut exponents: Vec<Vec<u8>> = vec![vec![], vec![0], vec![1], vec![0xff; 16]];
+        for len in [1, 3, 16] {
+            let mut exponent = vec![0u8; len];
+            random.fill(&mut exponent);
+            exponents.push(exponent);
+        }
+        let bases = [small(0), small(1), near_modulus(-1), random.value()];
+        for exponent in &exponents {
+            let mut padded = [0u8; BYTES];
+            padded[BYTES - exponent.len()..].copy_from_slice(exponent);
+            let e = U3072::from_be_slice(&padded);
+            let bits = 8 * exponent.len() as u32;
+            for base in &bases {
+                assert_eq!(
+                    Element::from_be_bytes(base).pow(exponent).to_be_bytes(),
+                    bytes_of(&reference(base).pow_bounded_exp(&e, bits)),
+                    "exponent {exponent:02x?}"
+                );
+            }
+            assert_eq!(
+                Element::generator_pow(exponent).to_be_bytes(),
+                bytes_of(&reference(&small(2)).pow_bounded_exp(&e, bits)),
+                "exponent {exponent:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn windows_read_bits_from_the_least_significant_end() {
+        let exponent = [0b1010_0000, 0b0000_0001, 0b1111_0000];
+        assert_eq!(window_at(&exponent, 0), 0b10000);
+        assert_eq!(window_at(&exponent, 4), 0b11111);
+        assert_eq!(window_at(&exponent, 8), 0b00001);
+        assert_eq!(window_at(&exponent, 20), 0b1010);
+        assert_eq!(window_at(&exponent, 40), 0);
+    }
+
+    #[test]
+    fn choose_picks_by_flag() {
+        let (a, b) = ([1u32; LIMBS], [2u32; LIMBS]);
+        assert_eq!(choose(true, &a, &b), a);
+        assert_eq!(choose(false, &a, &b), b);
+    }
+}
