@@ -12,6 +12,8 @@
     unused_qualifications
 )]
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod client;
 pub mod error;
 pub mod flow;
