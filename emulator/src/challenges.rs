@@ -37,12 +37,11 @@ pub async fn respond(
     record.challenge_name.clone_from(&request.challenge_name);
     let client_id = required(&request.client_id, "clientId")?;
     let challenge = required(&request.challenge_name, "challengeName")?;
-    let secret_block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK");
-    let session = match (&request.session, secret_block) {
+    let session = match (&request.session, flows::answer_alias(challenge, responses)) {
         (Some(session), _) => session.clone(),
-        (None, Some(block)) => app
+        (None, Some(alias)) => app
             .sessions()
-            .resolve(block)
+            .resolve(&alias)
             .ok_or_else(ApiError::invalid_session)?,
         (None, None) => return Err(ApiError::missing("session")),
     };

@@ -88,17 +88,34 @@ pub enum Pending {
     DevicePasswordVerifier(PendingSrp),
 }
 
-impl Pending {
-    /// The SECRET_BLOCK of a verifier challenge.
-    fn secret_block(&self) -> Option<&str> {
-        match self {
-            Self::PasswordVerifier(srp) | Self::DevicePasswordVerifier(srp) => {
-                Some(srp.secret_block())
+impl Flow {
+    /// What else finds this session, for answers that omit `Session` (pycognito omits it on
+    /// PASSWORD_VERIFIER and the device challenges): the SECRET_BLOCK, or for DEVICE_SRP_AUTH
+    /// the DEVICE_KEY. [`answer_alias`] is the same key seen from the answer.
+    fn alias(&self) -> Option<String> {
+        match &self.pending {
+            Pending::PasswordVerifier(srp) | Pending::DevicePasswordVerifier(srp) => {
+                Some(srp.secret_block().to_owned())
             }
+            Pending::DeviceSrpAuth => self.progress.device_key.as_deref().map(device_alias),
             _ => None,
         }
     }
+}
 
+/// The session alias an answer to `challenge` names (see [`Flow::alias`]).
+pub fn answer_alias(challenge: &str, responses: &StringMap) -> Option<String> {
+    match challenge {
+        "DEVICE_SRP_AUTH" => responses.get("DEVICE_KEY").map(|key| device_alias(key)),
+        _ => responses.get("PASSWORD_CLAIM_SECRET_BLOCK").cloned(),
+    }
+}
+
+fn device_alias(device_key: &str) -> String {
+    format!("DEVICE_SRP_AUTH {device_key}")
+}
+
+impl Pending {
     pub fn challenge_name(&self) -> &'static str {
         match self {
             Self::PasswordVerifier(_) => "PASSWORD_VERIFIER",
@@ -142,11 +159,11 @@ impl Outcome {
         match self {
             Self::Challenge { flow, parameters } => {
                 let name = flow.pending.challenge_name();
-                let block = flow.pending.secret_block().map(str::to_owned);
+                let alias = flow.alias();
                 let mut sessions = app.sessions();
                 let session = sessions.create(*flow, std::time::Instant::now());
-                if let Some(block) = block {
-                    sessions.link(block, session.clone());
+                if let Some(alias) = alias {
+                    sessions.link(alias, session.clone());
                 }
                 drop(sessions);
                 json!({ "ChallengeName": name, "Session": session, "ChallengeParameters": parameters })

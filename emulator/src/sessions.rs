@@ -8,8 +8,7 @@ use crate::ids;
 
 /// Sessions by handle. A used session is remembered until it would have expired, so that a
 /// replay gets "can only be used once" rather than "invalid". A session may also be found by
-/// an alias: PASSWORD_VERIFIER answers may omit `Session` (pycognito does), and the service
-/// finds the sign-in from the SECRET_BLOCK.
+/// an alias, for answers that omit `Session` (see `flows::Flow::alias`).
 #[derive(Debug)]
 pub struct SessionStore<T> {
     ttl: Duration,

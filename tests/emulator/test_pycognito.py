@@ -7,6 +7,7 @@ import unittest
 import boto3
 from botocore.config import Config
 from pycognito import Cognito
+from pycognito.aws_srp import AWSSRP, generate_hash_device
 from pycognito.exceptions import (
     ForceChangePasswordException,
     SMSMFAChallengeException,
@@ -159,6 +160,40 @@ class PycognitoTest(unittest.TestCase):
                 "PostAuthentication": ({"from": "pycognito"}, None),
             },
         )
+
+    def test_remembered_device_through_pycognito_device_srp(self):
+        client = cognito("bob").client
+        with self.assertRaises(SMSMFAChallengeException) as caught:
+            AWSSRP("bob", PASSWORD, POOL_ID, CLIENT, client=client).authenticate_user()
+        session = caught.exception.get_tokens()["Session"]
+        tokens = client.respond_to_auth_challenge(
+            ClientId=CLIENT,
+            ChallengeName="SMS_MFA",
+            Session=session,
+            ChallengeResponses={"USERNAME": "bob", "SMS_MFA_CODE": EMULATOR.deliveries()[-1]["code"]},
+        )["AuthenticationResult"]
+        device = tokens["NewDeviceMetadata"]
+        device_password, verifier = generate_hash_device(device["DeviceGroupKey"], device["DeviceKey"])
+        client.confirm_device(
+            AccessToken=tokens["AccessToken"],
+            DeviceKey=device["DeviceKey"],
+            DeviceSecretVerifierConfig=verifier,
+            DeviceName="pycognito",
+        )
+        remembered = AWSSRP(
+            "bob",
+            PASSWORD,
+            POOL_ID,
+            CLIENT,
+            client=client,
+            device_key=device["DeviceKey"],
+            device_group_key=device["DeviceGroupKey"],
+            device_password=device_password,
+        )
+        result = remembered.authenticate_user()["AuthenticationResult"]
+        self.assertEqual(jwt_claims(result["AccessToken"])["device_key"], device["DeviceKey"])
+        answered = [e["challengeName"] for e in EMULATOR.log()[-3:]]
+        self.assertEqual(answered, ["PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"])
 
     def test_fifty_concurrent_sign_ins(self):
         users = [cognito("alice") for _ in range(50)]
