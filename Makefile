@@ -4,12 +4,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser pkg demo bench
+.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench
 
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop test-browser test-emulator
+test: setup lint test-native test-wasm test-interop test-browser test-emulator test-package
 
 lint: setup
 	cargo fmt --all -- --check
@@ -27,6 +27,9 @@ test-interop: setup
 
 test-emulator: setup
 	bash tests/emulator/run.sh
+
+test-package: setup
+	bash tests/package/run.sh
 
 test-browser: setup
 	bash tests/browser/run.sh
