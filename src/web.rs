@@ -13,8 +13,6 @@ use wasm_bindgen::JsValue;
 use crate::client::Environment;
 use crate::error::Error;
 
-
-
 /// Randomness from `crypto.getRandomValues`, time from `Date.now()`.
 pub struct WebEnv;
 

@@ -49,7 +49,10 @@ impl Session {
         let claims = js::jwt_payload(&result.access_token)?;
         js::jwt_payload(&result.id_token)?;
         let now = js_sys::Date::now() / 1000.0;
-        let expires_at = match (js::claim_seconds(&claims, "exp"), js::claim_seconds(&claims, "iat")) {
+        let expires_at = match (
+            js::claim_seconds(&claims, "exp"),
+            js::claim_seconds(&claims, "iat"),
+        ) {
             (Some(exp), Some(iat)) => exp as f64 + (now - iat as f64),
             _ => now + result.expires_in as f64,
         };
@@ -108,7 +111,9 @@ impl Session {
         set(
             &tokens,
             "refreshToken",
-            self.refresh_token.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str),
+            self.refresh_token
+                .as_deref()
+                .map_or(JsValue::UNDEFINED, JsValue::from_str),
         );
         set(&tokens, "expiresAt", self.expires_at);
         set(&tokens, "tokenType", self.token_type.as_str());
@@ -117,7 +122,11 @@ impl Session {
             ("idTokenPayload", &self.id_token),
             ("accessTokenPayload", &self.access_token),
         ] {
-            set(&tokens, key, js::jwt_payload(token).unwrap_or(JsValue::NULL));
+            set(
+                &tokens,
+                key,
+                js::jwt_payload(token).unwrap_or(JsValue::NULL),
+            );
         }
         if let Some(key) = &self.device_key {
             set(&tokens, "deviceKey", key.as_str());
@@ -293,9 +302,8 @@ impl Inner {
             .ok_or_else(|| Error::InvalidConfig("username is required.".into()))?;
         let flow = match get_string(options, "authFlow") {
             None => AuthFlow::UserSrp,
-            Some(name) => AuthFlow::parse(&name).ok_or_else(|| {
-                Error::InvalidConfig(["Unknown authFlow ", &name, "."].concat())
-            })?,
+            Some(name) => AuthFlow::parse(&name)
+                .ok_or_else(|| Error::InvalidConfig(["Unknown authFlow ", &name, "."].concat()))?,
         };
         let call_metadata = map_from_object(&get(options, "clientMetadata"), "clientMetadata")?;
         let signal = signal_of(options)?;
@@ -371,7 +379,11 @@ impl Inner {
         let tokens = session.to_js();
         self.set_session(Some(session)).await?;
         if let Some(error) = device_error {
-            set(&tokens, "rememberDeviceError", to_js(&self.error_class, &error.into()));
+            set(
+                &tokens,
+                "rememberDeviceError",
+                to_js(&self.error_class, &error.into()),
+            );
         }
         self.emit("signedIn", &tokens);
         Ok(tokens.into())
@@ -426,12 +438,16 @@ impl Inner {
             session.device_key.as_deref(),
             &self.default_metadata,
         );
-        let reply = self.transport.send_with_retry(&request, None).await.and_then(|json| {
-            let result = json
-                .get("AuthenticationResult")
-                .ok_or_else(|| crate::wire::malformed("AuthenticationResult"))?;
-            AuthenticationResult::parse(result)
-        });
+        let reply = self
+            .transport
+            .send_with_retry(&request, None)
+            .await
+            .and_then(|json| {
+                let result = json
+                    .get("AuthenticationResult")
+                    .ok_or_else(|| crate::wire::malformed("AuthenticationResult"))?;
+                AuthenticationResult::parse(result)
+            });
         let renewed = reply.and_then(|result| {
             let refresh = result.refresh_token.clone().or(Some(refresh_token));
             Session::new(&result, refresh, session.device_key.clone())
@@ -469,7 +485,11 @@ impl Inner {
             _ => None,
         };
         let remote = match request {
-            Some(request) => self.transport.send_with_retry(&request, None).await.map(drop),
+            Some(request) => self
+                .transport
+                .send_with_retry(&request, None)
+                .await
+                .map(drop),
             None => Ok(()),
         };
         self.set_session(None).await?;
@@ -518,7 +538,11 @@ impl Inner {
     async fn set_session(self: &Rc<Self>, session: Option<Session>) -> Result<(), Error> {
         self.refresh_timer.borrow_mut().take();
         match &session {
-            Some(s) => self.storage.set(&self.storage_key, &s.to_json().encode()).await?,
+            Some(s) => {
+                self.storage
+                    .set(&self.storage_key, &s.to_json().encode())
+                    .await?
+            }
             None => self.storage.remove(&self.storage_key).await?,
         }
         if let (Some(s), true) = (&session, self.auto_refresh) {
@@ -543,20 +567,25 @@ impl Inner {
 
     async fn load_device(&self, slot: &str) -> Result<Option<DeviceSecret>, Error> {
         let stored = self.storage.get(slot).await?;
-        Ok(stored.and_then(|text| Json::parse(&text).ok()).and_then(|json| {
-            let text = |key: &str| json.get(key).and_then(Json::as_str).map(String::from);
-            Some(DeviceSecret {
-                device_key: text("deviceKey")?,
-                device_group_key: text("deviceGroupKey")?,
-                device_password: text("devicePassword")?,
-            })
-        }))
+        Ok(stored
+            .and_then(|text| Json::parse(&text).ok())
+            .and_then(|json| {
+                let text = |key: &str| json.get(key).and_then(Json::as_str).map(String::from);
+                Some(DeviceSecret {
+                    device_key: text("deviceKey")?,
+                    device_group_key: text("deviceGroupKey")?,
+                    device_password: text("devicePassword")?,
+                })
+            }))
     }
 
     async fn save_device(&self, slot: &str, device: &DeviceSecret) -> Result<(), Error> {
         let json = Json::object([
             ("deviceKey", Json::str(device.device_key.as_str())),
-            ("deviceGroupKey", Json::str(device.device_group_key.as_str())),
+            (
+                "deviceGroupKey",
+                Json::str(device.device_group_key.as_str()),
+            ),
             ("devicePassword", Json::str(device.device_password.as_str())),
         ]);
         self.storage.set(slot, &json.encode()).await

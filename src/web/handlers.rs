@@ -31,7 +31,8 @@ pub async fn ask(
         .into());
     }
     let context = context(&prompt, signal, make_error);
-    let returned = call(&function, handlers, &[&context]).map_err(|cause| failed(handler, cause))?;
+    let returned =
+        call(&function, handlers, &[&context]).map_err(|cause| failed(handler, cause))?;
     let settled = Promise::resolve(&returned);
     let settled = match signal {
         Some(signal) => Promise::race(&Array::of2(&settled, &aborted(signal))),
@@ -124,10 +125,9 @@ fn answer(handler: Handler, value: &JsValue) -> Option<Answer> {
             .filter(|s| !s.is_empty())
     };
     match handler {
-        Handler::SmsMfa
-        | Handler::SoftwareTokenMfa
-        | Handler::EmailOtp
-        | Handler::MfaSetup => text().map(Answer::Code),
+        Handler::SmsMfa | Handler::SoftwareTokenMfa | Handler::EmailOtp | Handler::MfaSetup => {
+            text().map(Answer::Code)
+        }
         Handler::SelectMfaType => text().map(Answer::MfaType),
         Handler::NewPasswordRequired => Some(Answer::NewPassword {
             password: get_string(value, "newPassword").filter(|p| !p.is_empty())?,

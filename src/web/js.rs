@@ -41,7 +41,9 @@ pub fn map_from_object(value: &JsValue, what: &str) -> Result<StringMap, Error> 
         return Ok(Vec::new());
     }
     if !value.is_object() {
-        return Err(Error::InvalidConfig([what, " must be an object of strings."].concat()));
+        return Err(Error::InvalidConfig(
+            [what, " must be an object of strings."].concat(),
+        ));
     }
     let mut map = Vec::new();
     for entry in Object::entries(value.unchecked_ref()).iter() {

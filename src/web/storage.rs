@@ -19,7 +19,10 @@ pub enum Storage {
 impl Storage {
     /// From the `storage` option.
     pub fn from_option(option: &JsValue) -> Result<Self, Error> {
-        if option.is_undefined() || option.is_null() || option.as_string().as_deref() == Some("memory") {
+        if option.is_undefined()
+            || option.is_null()
+            || option.as_string().as_deref() == Some("memory")
+        {
             return Ok(Self::Memory(RefCell::new(Vec::new())));
         }
         let object = match option.as_string().as_deref() {
@@ -71,7 +74,10 @@ impl Storage {
                 items.push((key.into(), value.into()));
                 Ok(())
             }
-            Self::Js(object) => self.invoke(object, "setItem", key, Some(value)).await.map(drop),
+            Self::Js(object) => self
+                .invoke(object, "setItem", key, Some(value))
+                .await
+                .map(drop),
         }
     }
 

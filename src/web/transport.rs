@@ -33,7 +33,11 @@ impl Transport {
     }
 
     /// POSTs the request and interprets the reply.
-    pub async fn send(&self, request: &Request, signal: Option<&AbortSignal>) -> Result<Json, Error> {
+    pub async fn send(
+        &self,
+        request: &Request,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Json, Error> {
         check_abort(signal)?;
         let headers = Object::new();
         set(&headers, "Content-Type", CONTENT_TYPE);
