@@ -189,3 +189,18 @@ test("forgot password, then sign in with the new one; Cancel leaves a challenge"
   await page.close();
   await emulator.reset();
 });
+
+test("also under default-src 'none' with no inline styles allowed", async () => {
+  const csp = `default-src 'none'; style-src 'self'; ${strictCsp(emulator.url)}`;
+  const strict = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
+  try {
+    const page = await openWatched(browser, strict.url + pagePath);
+    await typeSignIn(page, "alice", PASSWORD);
+    await expectSignedIn(page, "alice");
+    const accent = await login(page).locator('[part="button"]').evaluate((button) => getComputedStyle(button).backgroundColor);
+    assert.equal(accent, "rgb(47, 91, 234)", "the element's styles apply");
+    await page.close();
+  } finally {
+    strict.stop();
+  }
+});
