@@ -3,8 +3,9 @@
 // password), henry (TOTP setup), plus errors, focus and events.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
-import { PASSWORD, POOL, integrity, openWatched, strictCsp, totp, writePage } from "./support.mjs";
+import { ARTIFACTS, PASSWORD, POOL, integrity, openWatched, strictCsp, totp, writePage } from "./support.mjs";
 
 const METADATA = { source: "element-test", locale: "en-GB" };
 let emulator;
@@ -111,6 +112,7 @@ test("bob: SMS code with the masked destination, a wrong code first", async () =
   await page.getByRole("button", { name: "Verify" }).click();
   await login(page).getByRole("alert").filter({ hasText: "That code isn't right." }).waitFor();
   assert.equal(await focused(page), "code");
+  await login(page).screenshot({ path: join(ARTIFACTS, "element-wrong-code.png") });
 
   const { code } = (await emulator.deliveries()).findLast((delivery) => delivery.username === "bob");
   await page.getByLabel("Code").fill(code);
