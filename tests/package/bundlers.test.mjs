@@ -1,0 +1,67 @@
+// An app that installs the packed tarball (npm pack of pkg/); its Vite and webpack 5 production
+// builds sign alice in against the emulator, loading the .wasm asset each bundler emitted.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cp, readdir, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { ROOT, launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { ARTIFACTS, openWatched, strictCsp } from "./support.mjs";
+
+const APP = join(ARTIFACTS, "app");
+const modules = createRequire(join(ROOT, "tests/js/package.json"));
+let emulator;
+let server;
+let browser;
+
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+
+function webpackBuild() {
+  const webpack = modules("webpack");
+  const config = { mode: "production", context: APP, entry: "./main.js", output: { path: join(APP, "dist-webpack") } };
+  return new Promise((resolve, reject) =>
+    webpack(config, (error, stats) => (error || stats.hasErrors() ? reject(error ?? new Error(stats.toString("errors-only"))) : resolve())),
+  );
+}
+
+before(async () => {
+  await rm(APP, { recursive: true, force: true });
+  await cp(join(ROOT, "tests/package/app"), APP, { recursive: true });
+  const tarball = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", APP, join(ROOT, "pkg")], ROOT))[0].filename;
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tarball}`], APP);
+  run(process.execPath, [join(ROOT, "tests/js/node_modules/vite/bin/vite.js"), "build", "--base", "./", "--logLevel", "warn", APP], APP);
+  await webpackBuild();
+  await writeFile(join(APP, "dist-webpack/index.html"),
+    '<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<script src="main.js"></script>\n');
+  emulator = await startEmulator();
+  const csp = strictCsp(emulator.url, "'self'");
+  server = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  emulator?.stop();
+});
+
+for (const [bundler, dist, assets] of [["Vite", "dist", "dist/assets"], ["webpack", "dist-webpack", "dist-webpack"]]) {
+  test(`${bundler}: the production build emits the .wasm and signs alice in with it`, async () => {
+    const emitted = (await readdir(join(APP, assets))).filter((name) => name.endsWith(".wasm"));
+    assert.equal(emitted.length, 1, `one .wasm in ${assets}`);
+    const page = await openWatched(browser, "about:blank");
+    const wasm = [];
+    page.on("response", (response) => {
+      if (response.url().endsWith(".wasm")) wasm.push([new URL(response.url()).pathname, response.status(), response.headers()["content-type"]]);
+    });
+    await page.goto(`${server.url}/tests/artifacts/app/${dist}/index.html?endpoint=${encodeURIComponent(emulator.url)}`);
+    await page.waitForSelector("body[data-result], body[data-error]", { state: "attached", timeout: 30_000 });
+    assert.equal(await page.getAttribute("body", "data-error"), null);
+    assert.equal(await page.getAttribute("body", "data-result"), "alice");
+    assert.deepEqual(wasm, [[`/tests/artifacts/app/${assets}/${emitted[0]}`, 200, "application/wasm"]]);
+    assert.deepEqual(await page.violations(), []);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+}
