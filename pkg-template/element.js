@@ -391,7 +391,7 @@ export class CognitoLoginElement extends Base {
           submit: "Set password and sign in",
         }).then(({ newPassword, ...attributes }) => ({ newPassword, attributes })),
       customChallenge: (context) => {
-        const { USERNAME, question, ...others } = context.parameters;
+        const { USERNAME: _username, question, ...others } = context.parameters;
         const parameters = JSON.stringify(context.parameters);
         // The same question again means the answer was refused.
         const refused = context.attempt > 1 && parameters === this.#lastCustomParameters;

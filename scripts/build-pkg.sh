@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 wasm=pkg/cognito_wasm_bg.wasm
-if [ ! -f "$wasm" ] || [ -n "$(find src Cargo.toml Cargo.lock "$0" -newer "$wasm" -print -quit)" ]; then
+inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh)
+[ -d .cargo ] && inputs+=(.cargo)
+if [ ! -f "$wasm" ] || [ -n "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
   wasm-pack build --target web --release --no-pack --out-dir pkg --out-name cognito_wasm >&2
   rm -f pkg/.gitignore pkg/cognito_wasm.d.ts pkg/cognito_wasm_bg.wasm.d.ts
   # Size pass (issue 6): wasm-opt -Oz from the pinned npm binaryen in tests/js, dropping the
