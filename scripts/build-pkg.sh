@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# wasm-opt, esbuild and lean-qr (bundled into the element) come from the test dependencies.
+modules=tests/js/node_modules
+if [ ! -x "$modules/.bin/esbuild" ] || [ ! -x "$modules/.bin/wasm-opt" ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >&2
+fi
+
 wasm=pkg/cognito_wasm_bg.wasm
 inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh)
 [ -d .cargo ] && inputs+=(.cargo)
@@ -14,7 +20,7 @@ if [ ! -f "$wasm" ] || [ -n "$(find "${inputs[@]}" -newer "$wasm" -print -quit)"
   rm -f pkg/.gitignore pkg/cognito_wasm.d.ts pkg/cognito_wasm_bg.wasm.d.ts
   # Size pass (issue 6): wasm-opt -Oz from the pinned npm binaryen in tests/js, dropping the
   # name and producers sections (-36% raw, -25% gzip on the wasm).
-  tests/js/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers -o "$wasm" "$wasm"
+  "$modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers -o "$wasm" "$wasm"
 fi
 cp pkg-template/package.json pkg-template/index.js pkg-template/index.d.ts pkg-template/element.d.ts pkg/
 
@@ -25,9 +31,6 @@ if [ "$cargo_version" != "$package_version" ]; then
   exit 1
 fi
 
-# esbuild and lean-qr (bundled into the element) come from the test dependencies.
-modules=tests/js/node_modules
-[ -x "$modules/.bin/esbuild" ] || npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >&2
 esbuild() { NODE_PATH="$modules" "$modules/.bin/esbuild" --bundle --target=es2022 --log-level=warning "$@"; }
 qr_version=$(node -p "require('./$modules/lean-qr/package.json').version")
 banner="/*! cognito-wasm $package_version (MIT OR Apache-2.0); bundles lean-qr $qr_version (MIT), see THIRD_PARTY_LICENSES */"
