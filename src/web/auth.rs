@@ -598,9 +598,11 @@ impl Inner {
     }
 }
 
-/// Storage key of the device remembered for `username` (case-insensitive).
+/// Storage key of the device remembered for `username` (case-insensitive). Lowercased by
+/// JavaScript's `toLowerCase`, which keeps Rust's Unicode case tables out of the wasm.
 fn device_key_for(storage_key: &str, username: &str) -> String {
-    [storage_key, ".device.", &username.to_lowercase()].concat()
+    let lower = String::from(js_sys::JsString::from(username).to_lower_case());
+    [storage_key, ".device.", &lower].concat()
 }
 
 /// `navigator.userAgent`, else a generic name.
