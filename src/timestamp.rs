@@ -6,20 +6,38 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Formats seconds since the Unix epoch.
+/// Formats seconds since the Unix epoch (no `core::fmt`: digits are written by hand).
 pub fn format_timestamp(unix_seconds: u64) -> String {
     let days = unix_seconds / 86_400;
     let secs = unix_seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
+    let mut out = String::with_capacity(32);
     // 1970-01-01 was a Thursday.
-    let weekday = WEEKDAYS[((days + 4) % 7) as usize];
-    format!(
-        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year}",
-        MONTHS[(month - 1) as usize],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    out.push_str(WEEKDAYS[((days + 4) % 7) as usize]);
+    out.push(' ');
+    out.push_str(MONTHS[(month - 1) as usize]);
+    out.push(' ');
+    push_decimal(&mut out, day, 1);
+    for (separator, value) in [(' ', secs / 3600), (':', secs / 60 % 60), (':', secs % 60)] {
+        out.push(separator);
+        push_decimal(&mut out, value, 2);
+    }
+    out.push_str(" UTC ");
+    push_decimal(&mut out, year, 1);
+    out
+}
+
+/// Appends `value` in decimal, zero-padded to at least `width` digits.
+fn push_decimal(out: &mut String, value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    while rest > 0 || digits.len() - start < width {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// Parses a TIMESTAMP back to Unix seconds, strictly (the server side's check). The weekday
@@ -92,6 +110,11 @@ mod tests {
             "Tue Sep 3 07:05:09 UTC 2024"
         );
         assert_eq!(format_timestamp(0), "Thu Jan 1 00:00:00 UTC 1970");
+        // 2024-12-31T23:59:59Z: a two-digit day and the last second of a day.
+        assert_eq!(
+            format_timestamp(1_735_689_599),
+            "Tue Dec 31 23:59:59 UTC 2024"
+        );
         assert_eq!(
             format_timestamp(951_825_600),
             "Tue Feb 29 12:00:00 UTC 2000"
