@@ -9,4 +9,6 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 [ -x "$CHROMEDRIVER" ] || { echo "wasm: $CHROMEDRIVER missing; run make setup" >&2; exit 1; }
 # wasm-pack builds the crate in the current directory only, so the emulator (a native
 # workspace member) is not part of this run.
+# The runner gives each test file 20 s by default; a loaded CI machine may need more.
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
 exec wasm-pack --log-level warn test --headless --chrome
