@@ -14,6 +14,7 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+mod base64;
 pub mod client;
 pub mod error;
 pub mod flow;

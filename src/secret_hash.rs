@@ -1,7 +1,5 @@
 //! SECRET_HASH for app clients with a secret.
 
-use base64::Engine as _;
-
 use crate::srp::group_hmac;
 
 /// SECRET_HASH = Base64(HMAC-SHA256(key = client secret, message = username | client id)).
@@ -14,7 +12,7 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Stri
         client_secret.as_bytes(),
         &[username.as_bytes(), client_id.as_bytes()],
     );
-    base64::engine::general_purpose::STANDARD.encode(mac)
+    crate::base64::encode(&mac)
 }
 
 #[cfg(test)]

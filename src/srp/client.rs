@@ -1,6 +1,5 @@
 //! The client half: `a` and `A`, then the session key and the claim signature.
 
-use base64::Engine as _;
 use zeroize::Zeroize;
 
 use super::group::{
@@ -176,7 +175,7 @@ impl SessionKey {
             ],
         );
         Ok(PasswordClaim {
-            signature: base64::engine::general_purpose::STANDARD.encode(mac),
+            signature: crate::base64::encode(&mac),
             timestamp: timestamp.into(),
         })
     }
@@ -226,17 +225,12 @@ pub struct PasswordClaim {
 /// SECRET_BLOCK is standard Base64; like Amplify, accept the URL-safe alphabet and missing
 /// padding too.
 pub(crate) fn decode_secret_block(b64: &str) -> Result<Vec<u8>, SrpError> {
-    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-    let invalid = SrpError::InvalidBase64 {
-        field: "SECRET_BLOCK",
-    };
-    if b64.is_empty() {
-        return Err(invalid);
+    match crate::base64::decode(b64) {
+        Some(block) if !b64.is_empty() => Ok(block),
+        _ => Err(SrpError::InvalidBase64 {
+            field: "SECRET_BLOCK",
+        }),
     }
-    STANDARD
-        .decode(b64)
-        .or_else(|_| URL_SAFE_NO_PAD.decode(b64.trim_end_matches('=')))
-        .map_err(|_| invalid)
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Password verifiers: what ConfirmDevice registers for a remembered device, and what the
 //! emulator stores per user.
 
-use base64::Engine as _;
 use zeroize::Zeroize;
 
 use super::group::{pad_hex_bytes, private_key, Element};
@@ -43,8 +42,7 @@ impl DeviceVerifier {
         random_password: &[u8; DEVICE_PASSWORD_LEN],
         random_salt: &[u8; DEVICE_SALT_LEN],
     ) -> Self {
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let device_password = b64.encode(random_password);
+        let device_password = crate::base64::encode(random_password);
         let salt = pad_hex_bytes(random_salt);
         let verifier = password_verifier(
             Credentials {
@@ -55,8 +53,8 @@ impl DeviceVerifier {
             &salt,
         );
         Self {
-            salt: b64.encode(&salt),
-            password_verifier: b64.encode(verifier),
+            salt: crate::base64::encode(&salt),
+            password_verifier: crate::base64::encode(&verifier),
             device_password,
         }
     }

@@ -95,12 +95,9 @@ pub fn call(function: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsV
 
 /// The decoded payload (claims) of a JWT, parsed by the browser's JSON parser.
 pub fn jwt_payload(token: &str) -> Result<JsValue, Error> {
-    use base64::Engine as _;
     let invalid = || Error::InvalidServerResponse("A token is not a valid JWT.".into());
     let payload = token.split('.').nth(1).ok_or_else(invalid)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| invalid())?;
+    let bytes = crate::base64::decode(payload).ok_or_else(invalid)?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let claims = js_sys::JSON::parse(&text).map_err(|_| invalid())?;
     if !claims.is_object() {
