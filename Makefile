@@ -4,12 +4,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench
+.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench test-size
 
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop test-browser test-emulator test-package
+test: setup lint test-native test-wasm test-interop test-browser test-emulator test-package test-size
 
 lint: setup
 	cargo fmt --all -- --check
@@ -33,6 +33,9 @@ test-package: setup
 
 test-browser: setup
 	bash tests/browser/run.sh
+
+test-size: setup
+	bash tests/size/run.sh
 
 pkg: setup
 	bash scripts/build-pkg.sh
