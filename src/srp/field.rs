@@ -15,6 +15,9 @@
 
 use core::hint::black_box;
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
+
 /// Bytes of N, and of every value this module takes or gives.
 pub(crate) const BYTES: usize = 384;
 const LIMB_BITS: u32 = 28;
@@ -87,40 +90,134 @@ const fn double(x: &Limbs) -> Limbs {
     out
 }
 
-/// Σ x[i]·y[len−1−i]: one column of a product, the second operand read backwards. Unrolled
-/// by four by hand: the crate is built for size (no automatic unrolling) and this loop is where
-/// nearly all of the SRP time goes.
-fn dot_reversed(x: &[u32], y: &[u32]) -> u64 {
-    let product = |a: u32, b: u32| u64::from(a) * u64::from(b);
-    let (mut xs, mut ys) = (x.chunks_exact(4), y.rchunks_exact(4));
+/// Σ x[p+t]·y[s+t] for t < len: where nearly all of the SRP time goes. A plain indexed loop,
+/// inlined by force: the crate is built at opt-level "z", which leaves iterator adapters,
+/// closures and array slicing out of line, a call per step (measured twice as slow in V8).
+#[inline(always)]
+fn dot_limbs(x: &Limbs, p: usize, y: &Limbs, s: usize, len: usize) -> u64 {
     let mut sum = 0;
-    for (a, b) in (&mut xs).zip(&mut ys) {
-        sum +=
-            product(a[0], b[3]) + product(a[1], b[2]) + product(a[2], b[1]) + product(a[3], b[0]);
-    }
-    for (&a, &b) in xs.remainder().iter().zip(ys.remainder().iter().rev()) {
-        sum += product(a, b);
+    for i in 0..len {
+        sum += u64::from(x[p + i]) * u64::from(y[s + i]);
     }
     sum
 }
 
-/// Montgomery's REDC of a 220-limb product given column by column: `column(lo, hi)` is
-/// Σ a[i]·b[j] over i + j = k with lo ≤ i ≤ hi. Returns (a·b + m·N)/R, where the digits m
-/// are chosen so the low 110 limbs vanish; the result is below 2N for inputs below 2N.
-fn redc(column: impl Fn(usize, usize) -> u64) -> Limbs {
-    let mut m = [0u32; LIMBS];
+/// A product operand laid out for column sums: its limbs in order (or reversed, so that
+/// Σ x[i]·y[k−i] reads both operands forwards) and, with wasm SIMD, the same limbs as
+/// 128-bit vectors at all four alignments.
+struct Operand {
+    limbs: Limbs,
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    lanes: simd::Lanes,
+}
+
+impl Operand {
+    const fn new(limbs: Limbs) -> Self {
+        Self {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            lanes: simd::Lanes::new(&limbs),
+            limbs,
+        }
+    }
+
+    const fn reversed(x: &Limbs) -> Self {
+        let mut limbs = [0u32; LIMBS];
+        let mut i = 0;
+        while i < LIMBS {
+            limbs[i] = x[LIMBS - 1 - i];
+            i += 1;
+        }
+        Self::new(limbs)
+    }
+
+    /// Sets one limb (the REDC digits are written as they are found).
+    fn set(&mut self, index: usize, value: u32) {
+        self.limbs[index] = value;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        self.lanes.set(index, value);
+    }
+}
+
+/// Σ x[p+t]·y[s+t] for t < len: whole groups of four as SIMD products when built with wasm
+/// SIMD, the rest (or everything) limb by limb.
+#[inline(always)]
+fn dot(x: &Operand, p: usize, y: &Operand, s: usize, len: usize) -> u64 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (vector_sum, done) = (simd::dot(&x.lanes, p, &y.lanes, s, len / 4), len / 4 * 4);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let (vector_sum, done) = (0, 0);
+    vector_sum + dot_limbs(&x.limbs, p + done, &y.limbs, s + done, len - done)
+}
+
+/// The columns of a 220-limb product, for [`redc`]: `column(lo, hi)` is Σ a[i]·b[k−i] over
+/// lo ≤ i ≤ hi, for column k = lo + hi.
+trait Columns {
+    fn column(&self, lo: usize, hi: usize) -> u64;
+}
+
+/// a·b, with b reversed so that b[k−i] sits at LIMBS−1−hi+(i−lo).
+struct Product {
+    a: Operand,
+    b_reversed: Operand,
+}
+
+impl Columns for Product {
+    #[inline(always)]
+    fn column(&self, lo: usize, hi: usize) -> u64 {
+        dot(&self.a, lo, &self.b_reversed, LIMBS - 1 - hi, hi + 1 - lo)
+    }
+}
+
+/// a²: each cross product a[i]·a[k−i] (i < k−i) once, doubled, plus the middle square.
+struct Square {
+    a: Operand,
+    reversed: Operand,
+}
+
+impl Columns for Square {
+    #[inline(always)]
+    fn column(&self, lo: usize, hi: usize) -> u64 {
+        let len = hi + 1 - lo;
+        let cross = dot(&self.a, lo, &self.reversed, LIMBS - 1 - hi, len / 2);
+        let middle = u64::from(self.a.limbs[lo + len / 2]);
+        2 * cross + if len % 2 == 1 { middle * middle } else { 0 }
+    }
+}
+
+/// x·1: REDC of x alone, which takes it out of Montgomery form.
+struct Plain<'a>(&'a Limbs);
+
+impl Columns for Plain<'_> {
+    fn column(&self, lo: usize, hi: usize) -> u64 {
+        if lo == 0 {
+            u64::from(self.0[hi])
+        } else {
+            0
+        }
+    }
+}
+
+/// Montgomery's REDC of the product given by its columns: (a·b + m·N)/R, where the digits m
+/// are chosen so the low 110 limbs vanish; below 2N for inputs below 2N.
+#[inline(always)]
+fn redc(product: &impl Columns) -> Limbs {
+    /// N reversed (and vectorised), built at compile time.
+    const MODULUS: Operand = Operand::reversed(&N);
+    let modulus = &MODULUS;
+    let mut m = Operand::new([0; LIMBS]);
     let mut out = [0u32; LIMBS];
     let mut acc = 0u64;
     for k in 0..LIMBS {
-        acc += column(0, k) + dot_reversed(&m[..k], &N[1..=k]);
+        // m[i]·N[k−i] for i < k; the reversed N puts N[k−i] at LIMBS−1−k+i.
+        acc += product.column(0, k) + dot(&m, 0, modulus, LIMBS - 1 - k, k);
         // −N⁻¹ ≡ 1 (mod 2^28): the digit that clears this column is its low 28 bits.
         let digit = acc & MASK;
-        m[k] = digit as u32;
+        m.set(k, digit as u32);
         acc = (acc + digit * u64::from(N[0])) >> LIMB_BITS;
     }
     for k in LIMBS..2 * LIMBS - 1 {
         let lo = k + 1 - LIMBS;
-        acc += column(lo, LIMBS - 1) + dot_reversed(&m[lo..], &N[lo..]);
+        acc += product.column(lo, LIMBS - 1) + dot(&m, lo, modulus, 0, LIMBS - lo);
         out[k - LIMBS] = (acc & MASK) as u32;
         acc >>= LIMB_BITS;
     }
@@ -201,7 +298,7 @@ impl Element {
     /// The value in [0, N) as 384 big-endian bytes.
     pub(crate) fn to_be_bytes(&self) -> [u8; BYTES] {
         // REDC(x·R, 1) = x, at most N; one conditional subtraction makes it canonical.
-        let plain = redc(|lo, hi| if lo == 0 { u64::from(self.0[hi]) } else { 0 });
+        let plain = redc(&Plain(&self.0));
         let limbs = subtract_if_not_below(&plain, &N);
         let mut be = [0u8; BYTES];
         for (i, byte) in be.iter_mut().rev().enumerate() {
@@ -221,23 +318,17 @@ impl Element {
 
     /// x·y mod N.
     pub(crate) fn mul(&self, other: &Self) -> Self {
-        let (a, b) = (&self.0, &other.0);
-        Self(redc(|lo, hi| dot_reversed(&a[lo..=hi], &b[lo..=hi])))
+        Self(redc(&Product {
+            a: Operand::new(self.0),
+            b_reversed: Operand::reversed(&other.0),
+        }))
     }
 
-    /// x² mod N: each cross product a[i]·a[j] (i < j) once, doubled.
+    /// x² mod N.
     fn square(&self) -> Self {
-        let a = &self.0;
-        Self(redc(|lo, hi| {
-            let column = &a[lo..=hi];
-            let half = column.len() / 2;
-            let cross = dot_reversed(&column[..half], &column[column.len() - half..]);
-            let middle = if column.len() % 2 == 1 {
-                u64::from(column[half]) * u64::from(column[half])
-            } else {
-                0
-            };
-            2 * cross + middle
+        Self(redc(&Square {
+            a: Operand::new(self.0),
+            reversed: Operand::reversed(&self.0),
         }))
     }
 
@@ -336,6 +427,11 @@ mod tests {
     //! and on pseudo-random ones (a fixed-seed generator, so failures reproduce).
     use super::*;
     use crypto_bigint::modular::ConstMontyForm;
+    // In the browser too (tests/wasm/run.sh), where a `+simd128` build checks src/srp/field/simd.rs.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     use crypto_bigint::{const_monty_params, U3072};
 
     const_monty_params!(
