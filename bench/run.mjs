@@ -1,0 +1,158 @@
+// make bench, the browser part: runs bench/page.html in one headless Chromium page and the
+// emulator sign-ins, adds the native timing and the sizes, prints a table and writes it into
+// the README's benchmarks section.
+//
+//   node bench/run.mjs NATIVE_JSON [ROUNDS]
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import os from "node:os";
+import { join } from "node:path";
+
+import {
+  ROOT,
+  launchBrowser,
+  openPage,
+  startEmulator,
+  startStaticServer,
+} from "../tests/browser/harness.mjs";
+
+const [nativeFile, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 25);
+const native = JSON.parse(await readFile(nativeFile, "utf8"));
+
+const stats = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[sorted.length >> 1], min: sorted[0], max: sorted.at(-1) };
+};
+const ms = (v) => v.toFixed(1);
+const kb = (bytes) => (bytes / 1024).toFixed(1);
+
+async function sizeOf(path) {
+  const bytes = await readFile(join(ROOT, path));
+  return { path, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+const site = await startStaticServer();
+const emulator = await startEmulator();
+const browser = await launchBrowser();
+let srp;
+let simd;
+let signIns;
+let version;
+try {
+  version = browser.version();
+  const page = await openPage(browser, `${site.url}/bench/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  srp = await page.evaluate(
+    ([n, names]) => window.benchSrp(n, names, "/target/bench/wasm"),
+    [rounds, ["cognito-wasm", "js-bigint", "amazon-cognito-identity-js", "amplify-v6"]],
+  );
+  await page.close();
+  // The same crate built with wasm SIMD (not shipped: it needs a fallback build), in its own
+  // page against js-bigint again.
+  const simdPage = await openPage(browser, `${site.url}/bench/page.html`);
+  await simdPage.waitForFunction(() => window.ready === true);
+  simd = await simdPage.evaluate(
+    ([n, names]) => window.benchSrp(n, names, "/target/bench/wasm-simd"),
+    [rounds, ["cognito-wasm", "js-bigint"]],
+  );
+  await simdPage.close();
+  // A fresh page, so the SRP rounds' long tasks (the JS SDKs take hundreds of ms) stay out.
+  const signInPage = await openPage(browser, `${site.url}/bench/page.html`);
+  await signInPage.waitForFunction(() => window.ready === true);
+  signIns = await signInPage.evaluate(
+    ([url, n]) => window.benchEmulatorSignIn(url, n),
+    [emulator.url, Math.min(rounds, 10)],
+  );
+  if (signInPage.problems.length) throw new Error(signInPage.problems.join("\n"));
+} finally {
+  await browser.close();
+  site.stop();
+  emulator.stop();
+}
+
+const ours = stats(srp.times["cognito-wasm"]).median;
+const lines = [];
+lines.push(
+  `Measured by \`make bench\` on ${new Date().toISOString().slice(0, 10)}: headless Chromium ` +
+    `${version}, ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), load average ` +
+    `${os.loadavg()[0].toFixed(2)} at the end; ${rounds} rounds per contender, alternated in one ` +
+    `page, the first (warm-up) round left out. Times vary with the machine; the ratios are what ` +
+    `the targets are about.`,
+  "",
+  "Client-side SRP work of one USER_SRP_AUTH sign-in (A, then the key and the claim " +
+    "signature), same fixed inputs, every signature checked against the known answer:",
+  "",
+  "| implementation | median ms | min ms | max ms | first run ms | ratio to cognito-wasm |",
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+);
+for (const [name, times] of Object.entries(srp.times)) {
+  const s = stats(times);
+  lines.push(
+    `| ${name} | ${ms(s.median)} | ${ms(s.min)} | ${ms(s.max)} | ${ms(srp.first[name])} | ` +
+      `${(s.median / ours).toFixed(2)} |`,
+  );
+}
+const simdOurs = stats(simd.times["cognito-wasm"]);
+const simdJs = stats(simd.times["js-bigint"]).median;
+lines.push(
+  `| cognito-wasm built with wasm SIMD (not shipped; own page) | ${ms(simdOurs.median)} | ` +
+    `${ms(simdOurs.min)} | ${ms(simdOurs.max)} | ${ms(simd.first["cognito-wasm"])} | ` +
+    `js-bigint in that page / it: ${(simdJs / simdOurs.median).toFixed(2)} |`,
+);
+lines.push(
+  `| same Rust natively (x86-64, \`cargo bench --bench srp\`) | ${ms(native.median_ms)} | ` +
+    `${ms(native.min_ms)} | ${ms(native.max_ms)} | | ${(native.median_ms / ours).toFixed(2)} |`,
+  "",
+  `Targets: js-bigint / cognito-wasm = ${(stats(srp.times["js-bigint"]).median / ours).toFixed(2)} ` +
+    `(≥ 1.05), amazon-cognito-identity-js / cognito-wasm = ` +
+    `${(stats(srp.times["amazon-cognito-identity-js"]).median / ours).toFixed(2)} (≥ 8), ` +
+    `cognito-wasm / native = ${(ours / native.median_ms).toFixed(2)} (≤ 2.5). ` +
+    `Loading and compiling the bench wasm took ${ms(srp.compileMs)} ms; "first run" includes ` +
+    `V8's baseline code before it tiers up.`,
+  "",
+);
+const clientMs = stats(signIns.results.map((r) => r.clientMs));
+const wallMs = stats(signIns.results.map((r) => r.wallMs));
+const worstTask = signIns.longTasks.length ? Math.max(...signIns.longTasks) : 0;
+lines.push(
+  `Full sign-in with the package (pkg/) against the emulator on loopback, ${signIns.results.length} ` +
+    `rounds: client-side time (wall time minus time inside \`fetch\`) median ${ms(clientMs.median)} ms ` +
+    `(min ${ms(clientMs.min)}, max ${ms(clientMs.max)}); wall time median ${ms(wallMs.median)} ms. ` +
+    `Main-thread long tasks (> 50 ms) during these sign-ins: ${signIns.longTasks.length}` +
+    (signIns.longTasks.length ? ` (longest ${ms(worstTask)} ms)` : "") +
+    ".",
+  "",
+);
+const pkgFiles = (await readdir(join(ROOT, "pkg"))).filter((f) => /\.(js|wasm)$/.test(f)).sort();
+const sizes = [
+  ...(await Promise.all(pkgFiles.map((f) => sizeOf(`pkg/${f}`)))),
+  await sizeOf("target/bench/acij-signin.js"),
+  await sizeOf("target/bench/amplify-signin.js"),
+];
+const core = sizes.filter((s) =>
+  ["pkg/cognito_wasm_bg.wasm", "pkg/cognito_wasm.js", "pkg/index.js"].includes(s.path),
+);
+lines.push(
+  "Sizes (gzip -9). The two JS SDKs: a minimal sign-in (`bench/entries/*-signin.mjs`) bundled " +
+    "by esbuild with `--bundle --minify`:",
+  "",
+  "| file | raw KB | gzip KB |",
+  "| --- | ---: | ---: |",
+  ...sizes.map((s) => `| ${s.path.replace("target/bench/", "esbuild: ")} | ${kb(s.raw)} | ${kb(s.gzip)} |`),
+  `| ESM core (wasm + glue + index.js) | ${kb(core.reduce((n, s) => n + s.raw, 0))} | ` +
+    `${kb(core.reduce((n, s) => n + s.gzip, 0))} |`,
+);
+const table = lines.join("\n");
+console.log(table);
+
+const readmePath = join(ROOT, "README.md");
+const readme = await readFile(readmePath, "utf8");
+const start = "<!-- section:benchmarks -->";
+const end = "<!-- /section:benchmarks -->";
+const from = readme.indexOf(start);
+const to = readme.indexOf(end);
+if (from < 0 || to < from) throw new Error("README.md has no benchmarks section markers");
+const section = `${start}\n## Benchmarks\n\n${table}\n${end}`;
+await writeFile(readmePath, readme.slice(0, from) + section + readme.slice(to + end.length));
+console.log("\nREADME.md benchmarks section updated.");
