@@ -12,9 +12,9 @@
     unused_qualifications
 )]
 
+mod base64;
 #[cfg(feature = "bench")]
 pub mod bench;
-mod base64;
 pub mod client;
 pub mod error;
 pub mod flow;
