@@ -2,6 +2,7 @@
 //! refresh, sign-out and password reset.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise};
@@ -194,58 +195,55 @@ impl WasmAuth {
     /// `signIn(options)` → tokens.
     #[wasm_bindgen(js_name = signIn)]
     pub fn sign_in(&self, options: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let result = inner.sign_in(&options).await;
-            result.map_err(|f| to_js(&inner.error_class, &f))
-        })
+        self.spawn(|inner| async move { inner.sign_in(&options).await })
     }
 
     /// `getTokens({ forceRefresh?, signal? })` → tokens or null.
     #[wasm_bindgen(js_name = getTokens)]
     pub fn get_tokens(&self, options: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
+        self.spawn(|inner| async move {
             let force = get(&options, "forceRefresh").is_truthy();
-            let signal = signal_of(&options).map_err(|f| to_js(&inner.error_class, &f))?;
-            let result = inner.tokens(force, signal.as_ref()).await;
-            result.map_err(|f| to_js(&inner.error_class, &f))
+            let signal = signal_of(&options)?;
+            inner.tokens(force, signal.as_ref()).await
         })
     }
 
     /// `signOut({ global? })`.
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self, options: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
+        self.spawn(|inner| async move {
             let global = get(&options, "global").is_truthy();
-            let result = inner.sign_out(global).await;
-            result
-                .map(|()| JsValue::UNDEFINED)
-                .map_err(|f| to_js(&inner.error_class, &f))
+            inner.sign_out(global).await.map(|()| JsValue::UNDEFINED)
         })
     }
 
     /// `forgotPassword({ username, clientMetadata? })` → code delivery details.
     #[wasm_bindgen(js_name = forgotPassword)]
     pub fn forgot_password(&self, options: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let result = inner.forgot_password(&options).await;
-            result.map_err(|f| to_js(&inner.error_class, &f))
-        })
+        self.spawn(|inner| async move { inner.forgot_password(&options).await })
     }
 
     /// `confirmForgotPassword({ username, code, newPassword, clientMetadata? })`.
     #[wasm_bindgen(js_name = confirmForgotPassword)]
     pub fn confirm_forgot_password(&self, options: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let result = inner.confirm_forgot_password(&options).await;
-            result
+        self.spawn(|inner| async move {
+            inner
+                .confirm_forgot_password(&options)
+                .await
                 .map(|()| JsValue::UNDEFINED)
-                .map_err(|f| to_js(&inner.error_class, &f))
         })
+    }
+}
+
+impl WasmAuth {
+    /// Runs `work` as a JS promise whose rejection is a `CognitoAuthError`.
+    fn spawn<F>(&self, work: impl FnOnce(Rc<Inner>) -> F) -> Promise
+    where
+        F: Future<Output = Result<JsValue, Failure>> + 'static,
+    {
+        let error_class = self.inner.error_class.clone();
+        let pending = work(self.inner.clone());
+        future_to_promise(async move { pending.await.map_err(|f| to_js(&error_class, &f)) })
     }
 }
 
