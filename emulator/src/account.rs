@@ -5,7 +5,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::app::{App, Medium};
-use crate::config::{DeviceTracking, MfaKind, UserStatus};
+use crate::config::{ClientConfig, DeviceTracking, MfaKind, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::requests::{self, required};
 use crate::store::{CodeCheck, CodePurpose, PasswordRecord, User};
@@ -89,12 +89,13 @@ fn send_sign_up_code(app: &App, user: &User) -> ApiResult<Option<crate::test_hoo
     Ok(Some(delivery))
 }
 
-/// `ResendConfirmationCode`: a new sign-up code for an unconfirmed user.
-pub fn resend_confirmation_code(
-    app: &App,
+/// The start of every username-and-code call: log it, resolve its app client and username,
+/// and check SECRET_HASH.
+fn open_user_call<'a>(
+    app: &'a App,
     record: &mut CallRecord,
-    request: requests::UserCodeRequest,
-) -> ApiResult<Value> {
+    request: &'a requests::UserCodeRequest,
+) -> ApiResult<(&'a ClientConfig, &'a str)> {
     record.note(
         &request.client_id,
         request.username.as_ref(),
@@ -103,6 +104,16 @@ pub fn resend_confirmation_code(
     let client = app.client(required(&request.client_id, "clientId")?)?;
     let username = required(&request.username, "username")?;
     users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
+    Ok((client, username))
+}
+
+/// `ResendConfirmationCode`: a new sign-up code for an unconfirmed user.
+pub fn resend_confirmation_code(
+    app: &App,
+    record: &mut CallRecord,
+    request: requests::UserCodeRequest,
+) -> ApiResult<Value> {
+    let (client, username) = open_user_call(app, record, &request)?;
     let user = app
         .find_user(username)
         .ok_or_else(|| users::unknown_user(client))?;
@@ -158,15 +169,8 @@ pub fn confirm_sign_up(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.note(
-        &request.client_id,
-        request.username.as_ref(),
-        &request.client_metadata,
-    );
-    let client = app.client(required(&request.client_id, "clientId")?)?;
-    let username = required(&request.username, "username")?;
+    let (client, username) = open_user_call(app, record, &request)?;
     let code = required(&request.confirmation_code, "confirmationCode")?;
-    users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
     let user = user_for_code(app, client.prevent_user_existence_errors, username)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(ApiError::new(
@@ -198,14 +202,7 @@ pub async fn forgot_password(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.note(
-        &request.client_id,
-        request.username.as_ref(),
-        &request.client_metadata,
-    );
-    let client = app.client(required(&request.client_id, "clientId")?)?;
-    let username = required(&request.username, "username")?;
-    users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
+    let (client, username) = open_user_call(app, record, &request)?;
     let user = match app.find_user(username) {
         Some(user) => user,
         None => {
@@ -252,16 +249,9 @@ pub fn confirm_forgot_password(
     record: &mut CallRecord,
     request: requests::UserCodeRequest,
 ) -> ApiResult<Value> {
-    record.note(
-        &request.client_id,
-        request.username.as_ref(),
-        &request.client_metadata,
-    );
-    let client = app.client(required(&request.client_id, "clientId")?)?;
-    let username = required(&request.username, "username")?;
+    let (client, username) = open_user_call(app, record, &request)?;
     let code = required(&request.confirmation_code, "confirmationCode")?;
     let password = required(&request.password, "password")?;
-    users::verify_secret_hash(client, request.secret_hash.as_deref(), &[username])?;
     let user = user_for_code(app, client.prevent_user_existence_errors, username)?;
     users::check_password_policy(&app.config.password_policy, password)?;
     let mut pool = app.pool();
