@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise};
@@ -242,7 +243,9 @@ impl WasmAuth {
         F: Future<Output = Result<JsValue, Failure>> + 'static,
     {
         let error_class = self.inner.error_class.clone();
-        let pending = work(self.inner.clone());
+        // Boxed, so that the promise plumbing below is compiled once, not once per method.
+        let pending: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>> =
+            Box::pin(work(self.inner.clone()));
         future_to_promise(async move { pending.await.map_err(|f| to_js(&error_class, &f)) })
     }
 }
