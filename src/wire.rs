@@ -102,14 +102,18 @@ impl HttpReply {
             .or_else(|| field("code"))
             .or_else(|| field("__type"))
             .unwrap_or("");
-        let name = raw_name
-            .split([':', ','])
-            .next()
-            .unwrap_or("")
-            .rsplit('#')
-            .next()
-            .unwrap_or("")
-            .trim();
+        // The part before any ':' or ',', after its last '#'. Byte positions and `get`
+        // (these are ASCII, so always char boundaries): no `str` pattern machinery.
+        let bytes = raw_name.as_bytes();
+        let end = bytes
+            .iter()
+            .position(|&b| b == b':' || b == b',')
+            .unwrap_or(bytes.len());
+        let start = bytes
+            .get(..end)
+            .and_then(|head| head.iter().rposition(|&b| b == b'#'))
+            .map_or(0, |hash| hash + 1);
+        let name = raw_name.get(start..end).unwrap_or("").trim();
         let message = field("message").or_else(|| field("Message"));
         Err(Error::Service(ServiceError {
             name: if name.is_empty() {
