@@ -13,7 +13,7 @@ use web_sys::AbortSignal;
 
 use super::handlers::ask;
 use super::js::{self, get, get_string, map_from_object, set};
-use super::storage::Storage;
+use super::storage::{Pending, Storage};
 use super::timer::{aborted, sleep, Timeout};
 use super::transport::Transport;
 use super::{Failure, WebEnv};
@@ -287,7 +287,7 @@ impl Inner {
 
     /// Loads the stored session, if any (an unreadable one is dropped).
     async fn restore(self: &Rc<Self>) -> Result<(), Error> {
-        let stored = self.storage.get(&self.storage_key).await?;
+        let stored = self.storage.get(&self.storage_key).await?.as_string();
         let session = stored
             .and_then(|text| Json::parse(&text).ok())
             .and_then(|json| Session::from_json(&json));
@@ -311,7 +311,7 @@ impl Inner {
         let handlers = get(options, "handlers");
         let device_slot = device_key_for(&self.storage_key, &username);
         let device = if self.remember_devices {
-            self.load_device(&device_slot).await?
+            parse_device(self.storage.get(&device_slot).await?.as_string())
         } else {
             None
         };
@@ -371,10 +371,11 @@ impl Inner {
         if self.remember_devices {
             let internal_slot = device_key_for(&self.storage_key, &session.username);
             for slot in [typed_slot, internal_slot.as_str()] {
-                match &device {
-                    Some(device) => self.save_device(slot, device).await?,
-                    None => self.storage.remove(slot).await?,
-                }
+                let stored = match &device {
+                    Some(device) => self.save_device(slot, device),
+                    None => self.storage.remove(slot),
+                };
+                stored.await?;
             }
         }
         let tokens = session.to_js();
@@ -538,14 +539,11 @@ impl Inner {
     /// Replaces the session in memory and storage, and (re)arms the refresh timer.
     async fn set_session(self: &Rc<Self>, session: Option<Session>) -> Result<(), Error> {
         self.refresh_timer.borrow_mut().take();
-        match &session {
-            Some(s) => {
-                self.storage
-                    .set(&self.storage_key, &s.to_json().encode())
-                    .await?
-            }
-            None => self.storage.remove(&self.storage_key).await?,
-        }
+        let stored = match &session {
+            Some(s) => self.storage.set(&self.storage_key, &s.to_json().encode()),
+            None => self.storage.remove(&self.storage_key),
+        };
+        stored.await?;
         if let (Some(s), true) = (&session, self.auto_refresh) {
             let weak: Weak<Self> = Rc::downgrade(self);
             let mut noise = [0u8; 2];
@@ -566,21 +564,7 @@ impl Inner {
         Ok(())
     }
 
-    async fn load_device(&self, slot: &str) -> Result<Option<DeviceSecret>, Error> {
-        let stored = self.storage.get(slot).await?;
-        Ok(stored
-            .and_then(|text| Json::parse(&text).ok())
-            .and_then(|json| {
-                let text = |key: &str| json.get(key).and_then(Json::as_str).map(String::from);
-                Some(DeviceSecret {
-                    device_key: text("deviceKey")?,
-                    device_group_key: text("deviceGroupKey")?,
-                    device_password: text("devicePassword")?,
-                })
-            }))
-    }
-
-    async fn save_device(&self, slot: &str, device: &DeviceSecret) -> Result<(), Error> {
+    fn save_device(&self, slot: &str, device: &DeviceSecret) -> Pending {
         let json = Json::object([
             ("deviceKey", Json::str(device.device_key.as_str())),
             (
@@ -589,7 +573,7 @@ impl Inner {
             ),
             ("devicePassword", Json::str(device.device_password.as_str())),
         ]);
-        self.storage.set(slot, &json.encode()).await
+        self.storage.set(slot, &json.encode())
     }
 
     fn emit(&self, event: &str, detail: &JsValue) {
@@ -597,6 +581,17 @@ impl Inner {
             let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(event), detail);
         }
     }
+}
+
+/// A remembered device as stored by `save_device` (an unreadable one counts as none).
+fn parse_device(stored: Option<String>) -> Option<DeviceSecret> {
+    let json = Json::parse(&stored?).ok()?;
+    let text = |key: &str| json.get(key).and_then(Json::as_str).map(String::from);
+    Some(DeviceSecret {
+        device_key: text("deviceKey")?,
+        device_group_key: text("deviceGroupKey")?,
+        device_password: text("devicePassword")?,
+    })
 }
 
 /// Storage key of the device remembered for `username` (case-insensitive). Lowercased by

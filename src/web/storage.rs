@@ -2,10 +2,15 @@
 //! or any object with `getItem` / `setItem` / `removeItem` (sync or async).
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
-use super::js::{call, get, resolve};
+use super::js::{call, get};
 use crate::error::Error;
 
 /// A key-value store for the SDK's state.
@@ -54,58 +59,90 @@ impl Storage {
     }
 
     /// The value stored under `key`.
-    pub async fn get(&self, key: &str) -> Result<Option<String>, Error> {
+    pub fn get(&self, key: &str) -> Pending {
         match self {
-            Self::Memory(items) => Ok(items
-                .borrow()
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())),
-            Self::Js(object) => Ok(self.invoke(object, "getItem", key, None).await?.as_string()),
+            Self::Memory(items) => Pending::ready(
+                items
+                    .borrow()
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(JsValue::NULL, |(_, v)| JsValue::from_str(v)),
+            ),
+            Self::Js(object) => Pending::call(object, "getItem", key, None),
         }
     }
 
     /// Stores `value` under `key`.
-    pub async fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+    pub fn set(&self, key: &str, value: &str) -> Pending {
         match self {
             Self::Memory(items) => {
                 let mut items = items.borrow_mut();
                 items.retain(|(k, _)| k != key);
                 items.push((key.into(), value.into()));
-                Ok(())
+                Pending::ready(JsValue::UNDEFINED)
             }
-            Self::Js(object) => self
-                .invoke(object, "setItem", key, Some(value))
-                .await
-                .map(drop),
+            Self::Js(object) => Pending::call(object, "setItem", key, Some(value)),
         }
     }
 
     /// Removes `key`.
-    pub async fn remove(&self, key: &str) -> Result<(), Error> {
+    pub fn remove(&self, key: &str) -> Pending {
         match self {
             Self::Memory(items) => {
                 items.borrow_mut().retain(|(k, _)| k != key);
-                Ok(())
+                Pending::ready(JsValue::UNDEFINED)
             }
-            Self::Js(object) => self.invoke(object, "removeItem", key, None).await.map(drop),
+            Self::Js(object) => Pending::call(object, "removeItem", key, None),
         }
     }
+}
 
-    async fn invoke(
-        &self,
-        object: &JsValue,
-        method: &str,
-        key: &str,
-        value: Option<&str>,
-    ) -> Result<JsValue, Error> {
+/// A storage call in progress: one small future for every operation (not an `async fn`
+/// state machine each). Resolves to what the call returned (a string or null for `getItem`);
+/// the memory store's calls are ready at once, as before.
+pub enum Pending {
+    /// The memory store's answer.
+    Ready(Option<JsValue>),
+    /// A JS storage call's (possibly async) result.
+    Waiting(JsFuture, &'static str),
+    /// The JS storage call (the method named) threw.
+    Failed(&'static str),
+}
+
+impl Pending {
+    fn ready(value: JsValue) -> Self {
+        Self::Ready(Some(value))
+    }
+
+    fn call(object: &JsValue, method: &'static str, key: &str, value: Option<&str>) -> Self {
         let function = get(object, method);
         let key = JsValue::from_str(key);
         let result = match value {
             None => call(&function, object, &[&key]),
             Some(value) => call(&function, object, &[&key, &JsValue::from_str(value)]),
         };
-        let failed = |_| Error::InvalidConfig(["storage.", method, " failed."].concat());
-        resolve(result.map_err(failed)?).await.map_err(failed)
+        match result {
+            Ok(returned) => Self::Waiting(JsFuture::from(Promise::resolve(&returned)), method),
+            Err(_) => Self::Failed(method),
+        }
     }
+}
+
+impl Future for Pending {
+    type Output = Result<JsValue, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut *self {
+            Self::Ready(value) => Poll::Ready(Ok(value.take().unwrap_or_default())),
+            Self::Waiting(future, method) => {
+                let method = *method;
+                Pin::new(future).poll(cx).map_err(|_| failed(method))
+            }
+            Self::Failed(method) => Poll::Ready(Err(failed(method))),
+        }
+    }
+}
+
+fn failed(method: &str) -> Error {
+    Error::InvalidConfig(["storage.", method, " failed."].concat())
 }
