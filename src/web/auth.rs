@@ -182,15 +182,16 @@ impl core::fmt::Debug for WasmAuth {
 impl WasmAuth {
     /// Validates the config and restores a stored session.
     /// `hooks = { errorClass, emit }` come from the package's JS.
-    pub async fn create(config: JsValue, hooks: JsValue) -> Result<WasmAuth, JsValue> {
+    pub fn create(config: JsValue, hooks: JsValue) -> Promise {
         let error_class = get(&hooks, "errorClass");
-        let inner = Inner::new(&config, &hooks).map_err(|e| to_js(&error_class, &e.into()))?;
-        let inner = Rc::new(inner);
-        inner
-            .restore()
-            .await
-            .map_err(|e| to_js(&error_class, &e.into()))?;
-        Ok(WasmAuth { inner })
+        promise_of(
+            &error_class,
+            Box::pin(async move {
+                let inner = Rc::new(Inner::new(&config, &hooks)?);
+                inner.restore().await?;
+                Ok(WasmAuth { inner }.into())
+            }),
+        )
     }
 
     /// `signIn(options)` → tokens.
@@ -242,12 +243,18 @@ impl WasmAuth {
     where
         F: Future<Output = Result<JsValue, Failure>> + 'static,
     {
-        let error_class = self.inner.error_class.clone();
-        // Boxed, so that the promise plumbing below is compiled once, not once per method.
-        let pending: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>> =
-            Box::pin(work(self.inner.clone()));
-        future_to_promise(async move { pending.await.map_err(|f| to_js(&error_class, &f)) })
+        promise_of(&self.inner.error_class, Box::pin(work(self.inner.clone())))
     }
+}
+
+/// A JS promise of `work` whose rejection is a `CognitoAuthError`. The future is boxed, so
+/// that the promise plumbing is compiled once, not once per caller.
+fn promise_of(
+    error_class: &JsValue,
+    work: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>,
+) -> Promise {
+    let error_class = error_class.clone();
+    future_to_promise(async move { work.await.map_err(|f| to_js(&error_class, &f)) })
 }
 
 impl Inner {
@@ -408,11 +415,14 @@ impl Inner {
             Some(promise) => promise,
             None => {
                 let me = self.clone();
-                let promise = future_to_promise(async move {
-                    let outcome = me.refresh().await;
-                    me.refreshing.borrow_mut().take();
-                    outcome.map_err(|f| to_js(&me.error_class, &f))
-                });
+                let promise = promise_of(
+                    &self.error_class,
+                    Box::pin(async move {
+                        let outcome = me.refresh().await;
+                        me.refreshing.borrow_mut().take();
+                        outcome
+                    }),
+                );
                 *self.refreshing.borrow_mut() = Some(promise.clone());
                 promise
             }
