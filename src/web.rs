@@ -29,7 +29,10 @@ impl Environment for WebEnv {
         for chunk in buf.chunks_mut(65_536) {
             let array = js_sys::Uint8Array::new_with_length(chunk.len() as u32);
             js::call(&get_random_values, &crypto, &[&array]).map_err(|_| unavailable())?;
-            array.copy_to(chunk);
+            // Byte by byte: `copy_to`'s length assert would link a formatted panic.
+            for (i, byte) in (0u32..).zip(chunk.iter_mut()) {
+                *byte = array.get_index(i);
+            }
         }
         Ok(())
     }
