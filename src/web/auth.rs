@@ -8,13 +8,13 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 use web_sys::AbortSignal;
 
 use super::handlers::ask;
 use super::js::{self, get, get_string, map_from_object, set};
 use super::storage::{Pending, Storage};
-use super::timer::{aborted, sleep, Timeout};
+use super::timer::{sleep, until_aborted, Timeout};
 use super::transport::Transport;
 use super::{Failure, WebEnv};
 use crate::client::{merge_metadata, ClientConfig, Environment};
@@ -427,11 +427,7 @@ impl Inner {
                 promise
             }
         };
-        let waited = match signal {
-            Some(signal) => Promise::race(&js_sys::Array::of2(&pending, &aborted(signal))),
-            None => pending,
-        };
-        let outcome = JsFuture::from(waited).await;
+        let outcome = until_aborted(pending, signal).await;
         super::transport::check_abort(signal)?;
         outcome.map_err(Failure::Thrown)
     }

@@ -2,11 +2,10 @@
 
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::js::{call, get, get_string, map_from_object, number_text, object_from_map, set};
-use super::timer::aborted;
+use super::timer::until_aborted;
 use super::transport::check_abort;
 use super::Failure;
 use crate::error::Error;
@@ -33,12 +32,7 @@ pub async fn ask(
     let context = context(&prompt, signal, make_error);
     let returned =
         call(&function, handlers, &[&context]).map_err(|cause| failed(handler, cause))?;
-    let settled = Promise::resolve(&returned);
-    let settled = match signal {
-        Some(signal) => Promise::race(&Array::of2(&settled, &aborted(signal))),
-        None => settled,
-    };
-    let value = JsFuture::from(settled).await;
+    let value = until_aborted(Promise::resolve(&returned), signal).await;
     check_abort(signal)?;
     let value = value.map_err(|cause| failed(handler, cause))?;
     answer(handler, &value).ok_or_else(|| {

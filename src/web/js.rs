@@ -75,9 +75,9 @@ pub fn number_text(n: f64) -> String {
         .unwrap_or_default()
 }
 
-/// Awaits `value` if it is a thenable, else returns it.
-pub async fn resolve(value: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(&value)).await
+/// A future of `value`: what it settles to if it is a thenable, else the value itself.
+pub fn resolve(value: &JsValue) -> JsFuture {
+    JsFuture::from(Promise::resolve(value))
 }
 
 /// Calls `function(...args)` with `this` = `this`; a throw becomes `Err`.

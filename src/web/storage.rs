@@ -6,11 +6,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::js::{call, get};
+use super::js::{call, get, resolve};
 use crate::error::Error;
 
 /// A key-value store for the SDK's state.
@@ -122,7 +121,7 @@ impl Pending {
             Some(value) => call(&function, object, &[&key, &JsValue::from_str(value)]),
         };
         match result {
-            Ok(returned) => Self::Waiting(JsFuture::from(Promise::resolve(&returned)), method),
+            Ok(returned) => Self::Waiting(resolve(&returned), method),
             Err(_) => Self::Failed(method),
         }
     }

@@ -24,17 +24,22 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
         let waited = Promise::new(&mut |resolve, _| {
             set_timeout(&resolve, f64::from(ms));
         });
-        let waited = match signal {
-            Some(signal) => Promise::race(&js_sys::Array::of2(&waited, &aborted(signal))),
-            None => waited,
-        };
-        let _ = JsFuture::from(waited).await;
+        let _ = until_aborted(waited, signal).await;
     }
     check_abort(signal)
 }
 
+/// `promise`, raced against `signal` when there is one (it then rejects once the signal
+/// fires), as a future.
+pub fn until_aborted(promise: Promise, signal: Option<&AbortSignal>) -> JsFuture {
+    JsFuture::from(match signal {
+        Some(signal) => Promise::race(&js_sys::Array::of2(&promise, &aborted(signal))),
+        None => promise,
+    })
+}
+
 /// A promise that rejects when `signal` fires (never settles otherwise).
-pub fn aborted(signal: &AbortSignal) -> Promise {
+fn aborted(signal: &AbortSignal) -> Promise {
     let signal = signal.clone();
     Promise::new(&mut |_, reject| {
         if signal.aborted() {

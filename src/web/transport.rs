@@ -64,7 +64,7 @@ impl Transport {
         let pending = fetch
             .call2(&global, &JsValue::from_str(&self.endpoint), &init)
             .map_err(|e| network_error(&e, signal))?;
-        let response: Response = resolve(pending)
+        let response: Response = resolve(&pending)
             .await
             .map_err(|e| network_error(&e, signal))?
             .unchecked_into();
