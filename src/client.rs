@@ -56,16 +56,12 @@ impl ClientConfig {
 
     /// The pool name hashed into SRP's `x`: the part of the pool id after `_`.
     pub fn pool_name(&self) -> &str {
-        self.user_pool_id
-            .split_once('_')
-            .map_or("", |(_, name)| name)
+        crate::text::split_once(&self.user_pool_id, b'_').map_or("", |(_, name)| name)
     }
 
     /// The region: the part of the pool id before `_`.
     pub fn region(&self) -> &str {
-        self.user_pool_id
-            .split_once('_')
-            .map_or("", |(region, _)| region)
+        crate::text::split_once(&self.user_pool_id, b'_').map_or("", |(region, _)| region)
     }
 
     /// The client id.

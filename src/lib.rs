@@ -21,6 +21,7 @@ pub mod flow;
 pub mod json;
 pub mod secret_hash;
 pub mod srp;
+mod text;
 pub mod timestamp;
 pub mod wire;
 

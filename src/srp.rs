@@ -50,7 +50,7 @@ impl core::fmt::Debug for Credentials<'_> {
 /// The pool name Cognito hashes into `x`: the part of the user-pool id after `_`
 /// (`us-east-1_AbC123` → `AbC123`).
 pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
-    match user_pool_id.split_once('_') {
+    match crate::text::split_once(user_pool_id, b'_') {
         Some((region, name)) if !region.is_empty() && !name.is_empty() => Ok(name),
         _ => Err(SrpError::InvalidPoolId),
     }

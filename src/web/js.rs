@@ -96,7 +96,9 @@ pub fn call(function: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsV
 /// The decoded payload (claims) of a JWT, parsed by the browser's JSON parser.
 pub fn jwt_payload(token: &str) -> Result<JsValue, Error> {
     let invalid = || Error::InvalidServerResponse("A token is not a valid JWT.".into());
-    let payload = token.split('.').nth(1).ok_or_else(invalid)?;
+    // The second of the dot-separated parts (as `split('.').nth(1)`).
+    let (_, rest) = crate::text::split_once(token, b'.').ok_or_else(invalid)?;
+    let payload = crate::text::split_once(rest, b'.').map_or(rest, |(payload, _)| payload);
     let bytes = crate::base64::decode(payload).ok_or_else(invalid)?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let claims = js_sys::JSON::parse(&text).map_err(|_| invalid())?;
