@@ -24,13 +24,16 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Standard or URL-safe Base64, trailing `=` ignored; `None` for anything else, including a
 /// lone last digit and set bits after the last whole byte.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    let digits = text.trim_end_matches('=');
+    let mut digits = text.as_bytes();
+    while let [rest @ .., b'='] = digits {
+        digits = rest;
+    }
     if digits.len() % 4 == 1 {
         return None;
     }
     let mut out = Vec::with_capacity(digits.len() * 3 / 4);
     let (mut pending, mut bits) = (0u32, 0);
-    for &digit in digits.as_bytes() {
+    for &digit in digits {
         let value = match digit {
             b'A'..=b'Z' => digit - b'A',
             b'a'..=b'z' => digit - b'a' + 26,

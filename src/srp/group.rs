@@ -66,11 +66,10 @@ pub(crate) fn to_min_hex(be: &[u8]) -> String {
         out.push(char::from(DIGITS[usize::from(b >> 4)]));
         out.push(char::from(DIGITS[usize::from(b & 15)]));
     }
-    let trimmed = out.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".into()
-    } else {
-        trimmed.into()
+    let zeros = out.bytes().take_while(|&b| b == b'0').count();
+    match out.get(zeros..) {
+        Some(trimmed) if !trimmed.is_empty() => trimmed.into(),
+        _ => "0".into(),
     }
 }
 
