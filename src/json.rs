@@ -176,6 +176,15 @@ impl Parser<'_> {
         JsonError { at: self.pos }
     }
 
+    /// The UTF-8 text from `start` to the current position (`get`, not indexing: no panic path).
+    fn text(&self, start: usize) -> Result<&str, JsonError> {
+        let bytes = self
+            .bytes
+            .get(start..self.pos)
+            .ok_or_else(|| self.error())?;
+        core::str::from_utf8(bytes).map_err(|_| self.error())
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -195,7 +204,8 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &str, value: Json) -> Result<Json, JsonError> {
-        if !self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if !rest.starts_with(word.as_bytes()) {
             return Err(self.error());
         }
         self.pos += word.len();
@@ -289,7 +299,7 @@ impl Parser<'_> {
             }
             self.require_digits()?;
         }
-        let text = core::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error())?;
+        let text = self.text(start)?;
         Ok(Json::Number(text.into()))
     }
 
@@ -316,8 +326,7 @@ impl Parser<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            let run =
-                core::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error())?;
+            let run = self.text(start)?;
             out.push_str(run);
             match self.peek() {
                 Some(b'"') => {
