@@ -71,6 +71,12 @@ export async function startStaticServer({ headers = () => ({}) } = {}) {
   const server = createServer(async (request, response) => {
     try {
       const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+      if (path === "/favicon.ico") {
+        // Chromium asks for it at a time of its choosing; a 404 would show up as a page error.
+        response.writeHead(204);
+        response.end();
+        return;
+      }
       let file = normalize(join(ROOT, path));
       if (!file.startsWith(ROOT)) throw new Error("outside the root");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
