@@ -263,12 +263,9 @@ impl Inner {
             return Err(Error::InvalidConfig("The config must be an object.".into()));
         }
         let text = |key: &str| get_string(config, key);
-        let required = |key: &str| {
-            text(key).ok_or_else(|| Error::InvalidConfig([key, " is required."].concat()))
-        };
         let client = ClientConfig::new(
-            &required("userPoolId")?,
-            &required("clientId")?,
+            &required_string(config, "userPoolId")?,
+            &required_string(config, "clientId")?,
             text("clientSecret").as_deref(),
         )?;
         let endpoint = text("endpoint").unwrap_or_else(|| client.default_endpoint());
@@ -305,15 +302,13 @@ impl Inner {
     }
 
     async fn sign_in(self: &Rc<Self>, options: &JsValue) -> Result<JsValue, Failure> {
-        let username = get_string(options, "username")
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| Error::InvalidConfig("username is required.".into()))?;
+        let username = required_string(options, "username")?;
         let flow = match get_string(options, "authFlow") {
             None => AuthFlow::UserSrp,
             Some(name) => AuthFlow::parse(&name)
                 .ok_or_else(|| Error::InvalidConfig(["Unknown authFlow ", &name, "."].concat()))?,
         };
-        let call_metadata = map_from_object(&get(options, "clientMetadata"), "clientMetadata")?;
+        let client_metadata = self.call_metadata(options)?;
         let signal = signal_of(options)?;
         let handlers = get(options, "handlers");
         let device_slot = device_key_for(&self.storage_key, &username);
@@ -328,7 +323,7 @@ impl Inner {
                 password: get_string(options, "password").unwrap_or_default(),
                 username: username.clone(),
                 flow,
-                client_metadata: merge_metadata(&self.default_metadata, &call_metadata),
+                client_metadata,
                 device,
                 remember_device: self.remember_devices.then(|| self.device_name.clone()),
                 totp_issuer: self.totp_issuer.clone(),
