@@ -34,6 +34,23 @@ export class CognitoAuthError extends Error {
 
 const EVENTS = ["signedIn", "signedOut", "tokenRefreshed", "tokenRefreshFailed"];
 
+/**
+ * Hands the main thread back to the page between slices of SRP math: `scheduler.yield()`
+ * where there is one (the sign-in keeps its place in line), else a message-channel task
+ * (a nested `setTimeout(0)` would be clamped to 4 ms).
+ */
+function yieldToPage() {
+  if (typeof globalThis.scheduler?.yield === "function") return globalThis.scheduler.yield();
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 /** A Cognito user-pool app client: sign-in, tokens, sign-out, password reset. */
 export class CognitoAuth {
   #inner;
@@ -62,7 +79,7 @@ export class CognitoAuth {
         }
       }
     };
-    const inner = await WasmAuth.create(config, { errorClass: CognitoAuthError, emit });
+    const inner = await WasmAuth.create(config, { errorClass: CognitoAuthError, emit, yieldToPage });
     return new CognitoAuth(inner, listeners);
   }
 

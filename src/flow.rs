@@ -3,7 +3,9 @@
 //! The driver (the wasm shell, or a test) calls [`SignIn::start`], then feeds each reply to
 //! [`SignIn::on_reply`] and each challenge answer to [`SignIn::on_answer`], acting on the
 //! [`Step`] each returns, until [`Step::Done`] or an error. Every transition consumes the
-//! current state, so a spent challenge session cannot be answered twice.
+//! current state, so a spent challenge session cannot be answered twice. The SRP
+//! exponentiations are steps too ([`Step::Compute`]): the driver runs them in slices with
+//! [`SignIn::compute`], so a browser can hand the main thread back to the page in between.
 //!
 //! ```text
 //! start ─▶ InitiateAuth ─▶ PASSWORD_VERIFIER ─▶ DEVICE_SRP_AUTH ─▶ DEVICE_PASSWORD_VERIFIER ─┐
@@ -21,8 +23,8 @@ use crate::client::{
 use crate::error::Error;
 use crate::json::Json;
 use crate::srp::{
-    Credentials, DeviceVerifier, EphemeralSecret, SrpClient, DEVICE_PASSWORD_LEN, DEVICE_SALT_LEN,
-    EPHEMERAL_SECRET_LEN,
+    ClientWork, Credentials, DeviceVerifier, EphemeralSecret, KeyWork, SessionKey, SrpClient,
+    DEVICE_PASSWORD_LEN, DEVICE_SALT_LEN, EPHEMERAL_SECRET_LEN,
 };
 use crate::timestamp::format_timestamp;
 use crate::wire::{
@@ -251,6 +253,9 @@ pub enum Step {
     Ask(Prompt),
     /// Signed in.
     Done(SignedIn),
+    /// Call [`SignIn::compute`] until it returns the next step: SRP math that the driver may
+    /// split into slices (a few exponent windows per call) and yield between.
+    Compute,
     /// Wait `delay_ms` (0 = no wait), send this, and feed the reply back.
     Send {
         /// The call.
@@ -281,6 +286,8 @@ struct Asked {
 
 /// What the machine waits for. Each variant names the reply or answer it expects.
 enum State {
+    /// SRP math is under way ([`Step::Compute`]).
+    Computing(Box<Computing>),
     /// InitiateAuth is out; `srp` holds `a` for PASSWORD_VERIFIER.
     AwaitInitiate { srp: Option<SrpClient> },
     /// A RespondToAuthChallenge is out; `asked` is the question it answers, if any.
@@ -301,6 +308,31 @@ enum State {
     },
     /// Finished or failed; nothing more is accepted.
     Finished,
+}
+
+/// SRP math in progress, with what it is for.
+enum Computing {
+    /// `A` for InitiateAuth, to be sent after `delay_ms`.
+    Initiate { work: ClientWork, delay_ms: u32 },
+    /// `A` for the answer to DEVICE_SRP_AUTH.
+    DeviceAuth {
+        work: ClientWork,
+        challenge: Challenge,
+    },
+    /// The session key that signs the claim for a (DEVICE_)PASSWORD_VERIFIER.
+    Claim {
+        work: Box<KeyWork>,
+        challenge: Challenge,
+    },
+}
+
+impl Computing {
+    fn advance(&mut self, windows: usize) -> bool {
+        match self {
+            Self::Initiate { work, .. } | Self::DeviceAuth { work, .. } => work.advance(windows),
+            Self::Claim { work, .. } => work.advance(windows),
+        }
+    }
 }
 
 /// One sign-in attempt, from InitiateAuth to tokens.
@@ -393,6 +425,36 @@ impl SignIn {
         Ok(request)
     }
 
+    /// Runs up to `windows` exponent windows (5 modular squarings each) of the pending
+    /// [`Step::Compute`]; the next step once the math is done.
+    pub fn compute(
+        &mut self,
+        env: &mut dyn Environment,
+        windows: usize,
+    ) -> Result<Option<Step>, Error> {
+        let State::Computing(mut computing) = core::mem::replace(&mut self.state, State::Finished)
+        else {
+            return Err(Error::InvalidConfig("No SRP work is pending.".into()));
+        };
+        if !computing.advance(windows) {
+            self.state = State::Computing(computing);
+            return Ok(None);
+        }
+        let step = match *computing {
+            Computing::Initiate { work, delay_ms } => {
+                self.send_initiate(Some(work.finish()?), delay_ms)
+            }
+            Computing::DeviceAuth { work, challenge } => {
+                self.answer_device_srp_auth(work.finish()?, &challenge)
+            }
+            Computing::Claim { work, challenge } => {
+                let responses = claim(env, &work.finish(), &challenge)?;
+                self.send_claim(&challenge, responses)
+            }
+        };
+        Ok(Some(step))
+    }
+
     fn on_success(
         &mut self,
         env: &mut dyn Environment,
@@ -406,7 +468,7 @@ impl SignIn {
             }
             State::AwaitDeviceVerifier { srp } => match AuthReply::parse(json)? {
                 AuthReply::Challenge(c) if c.name == "DEVICE_PASSWORD_VERIFIER" => {
-                    self.device_password_verifier(env, srp, &c)
+                    self.device_password_verifier(srp, &c)
                 }
                 _ => Err(Error::InvalidServerResponse(
                     "DEVICE_SRP_AUTH was not followed by DEVICE_PASSWORD_VERIFIER.".into(),
@@ -472,9 +534,9 @@ impl SignIn {
                     delay_ms: 0,
                 })
             }
-            State::AwaitAnswer { .. } | State::Finished => Err(Error::InvalidConfig(
-                "No request is waiting for a reply.".into(),
-            )),
+            State::Computing(_) | State::AwaitAnswer { .. } | State::Finished => Err(
+                Error::InvalidConfig("No request is waiting for a reply.".into()),
+            ),
         }
     }
 
@@ -534,25 +596,30 @@ impl SignIn {
                 }
                 Err(error)
             }
-            State::AwaitAnswer { .. } | State::Finished => Err(Error::InvalidConfig(
-                "No request is waiting for a reply.".into(),
-            )),
+            State::Computing(_) | State::AwaitAnswer { .. } | State::Finished => Err(
+                Error::InvalidConfig("No request is waiting for a reply.".into()),
+            ),
         }
     }
 
-    /// InitiateAuth for the configured flow, with a fresh `a` for the SRP flows.
+    /// InitiateAuth for the configured flow; the SRP flows first compute A for a fresh `a`.
     fn initiate(&mut self, env: &mut dyn Environment, delay_ms: u32) -> Result<Step, Error> {
         self.username.clone_from(&self.params.username);
         self.streak = None;
+        if !self.params.flow.uses_srp() {
+            return Ok(self.send_initiate(None, delay_ms));
+        }
+        let work = new_srp_work(env)?;
+        Ok(self.await_compute(Computing::Initiate { work, delay_ms }))
+    }
+
+    /// InitiateAuth itself, with `SRP_A` from `srp` in the SRP flows.
+    fn send_initiate(&mut self, srp: Option<SrpClient>, delay_ms: u32) -> Step {
         let flow = self.params.flow;
         let mut parameters = Json::object([("USERNAME", Json::str(self.username.as_str()))]);
-        let srp = if flow.uses_srp() {
-            let client = new_srp_client(env)?;
+        if let Some(client) = &srp {
             parameters.set("SRP_A", Json::str(client.srp_a()));
-            Some(client)
-        } else {
-            None
-        };
+        }
         match flow {
             AuthFlow::UserPassword => {
                 parameters.set("PASSWORD", Json::str(self.password.0.as_str()))
@@ -577,13 +644,13 @@ impl SignIn {
         ]);
         add_metadata(&mut body, &self.params.client_metadata);
         self.state = State::AwaitInitiate { srp };
-        Ok(Step::Send {
+        Step::Send {
             request: Request {
                 operation: Operation::InitiateAuth,
                 body,
             },
             delay_ms,
-        })
+        }
     }
 
     fn on_auth_reply(
@@ -602,9 +669,9 @@ impl SignIn {
         match challenge.name.as_str() {
             "PASSWORD_VERIFIER" => {
                 let srp = srp.ok_or_else(|| unexpected(&challenge.name))?;
-                self.password_verifier(env, srp, &challenge)
+                self.password_verifier(srp, &challenge)
             }
-            "DEVICE_SRP_AUTH" => self.device_srp_auth(env, &challenge),
+            "DEVICE_SRP_AUTH" => self.device_srp_auth(env, challenge),
             "MFA_SETUP" if can_set_up_totp(&challenge) => {
                 let body = session_body(&challenge);
                 self.state = State::AwaitSecretCode { challenge };
@@ -623,12 +690,7 @@ impl SignIn {
     }
 
     /// PASSWORD_VERIFIER: from here on the user is USER_ID_FOR_SRP.
-    fn password_verifier(
-        &mut self,
-        env: &mut dyn Environment,
-        srp: SrpClient,
-        challenge: &Challenge,
-    ) -> Result<Step, Error> {
+    fn password_verifier(&mut self, srp: SrpClient, challenge: &Challenge) -> Result<Step, Error> {
         let user_id = lookup(&challenge.parameters, "USER_ID_FOR_SRP")
             .or_else(|| lookup(&challenge.parameters, "USERNAME"))
             .ok_or_else(|| malformed("USER_ID_FOR_SRP"))?;
@@ -638,35 +700,37 @@ impl SignIn {
             user_id,
             password: &self.password.0,
         };
-        let responses = srp_claim(env, srp, credentials, challenge)?;
-        Ok(self.send_claim(challenge, responses))
+        Ok(self.await_compute(claim_work(srp, credentials, challenge)?))
     }
 
-    /// DEVICE_SRP_AUTH: a fresh `a` for the device's own SRP exchange.
+    /// DEVICE_SRP_AUTH: a fresh `a` for the device's own SRP exchange; A is computed first.
     fn device_srp_auth(
         &mut self,
         env: &mut dyn Environment,
-        challenge: &Challenge,
+        challenge: Challenge,
     ) -> Result<Step, Error> {
-        let device_key = match &self.params.device {
-            Some(device) => device.device_key.clone(),
-            None => return Err(unexpected(&challenge.name)),
-        };
-        let srp = new_srp_client(env)?;
-        let responses = vec![
-            ("DEVICE_KEY".into(), device_key),
-            ("SRP_A".into(), srp.srp_a()),
-        ];
+        if self.params.device.is_none() {
+            return Err(unexpected(&challenge.name));
+        }
+        let work = new_srp_work(env)?;
+        Ok(self.await_compute(Computing::DeviceAuth { work, challenge }))
+    }
+
+    /// The answer to DEVICE_SRP_AUTH: DEVICE_KEY and the device exchange's `SRP_A`.
+    fn answer_device_srp_auth(&mut self, srp: SrpClient, challenge: &Challenge) -> Step {
+        let mut responses = vec![("SRP_A".into(), srp.srp_a())];
+        if let Some(device) = &self.params.device {
+            responses.insert(0, ("DEVICE_KEY".into(), device.device_key.clone()));
+        }
         let metadata = self.params.client_metadata.clone();
         let request = self.respond(challenge, responses, &metadata);
         self.state = State::AwaitDeviceVerifier { srp };
-        Ok(request)
+        request
     }
 
     /// DEVICE_PASSWORD_VERIFIER: SRP with realm = DeviceGroupKey, user = DeviceKey.
     fn device_password_verifier(
         &mut self,
-        env: &mut dyn Environment,
         srp: SrpClient,
         challenge: &Challenge,
     ) -> Result<Step, Error> {
@@ -680,8 +744,13 @@ impl SignIn {
             user_id: &device.device_key,
             password: &device.device_password,
         };
-        let responses = srp_claim(env, srp, credentials, challenge)?;
-        Ok(self.send_claim(challenge, responses))
+        Ok(self.await_compute(claim_work(srp, credentials, challenge)?))
+    }
+
+    /// Waits for the driver to run `work` ([`Step::Compute`]).
+    fn await_compute(&mut self, work: Computing) -> Step {
+        self.state = State::Computing(Box::new(work));
+        Step::Compute
     }
 
     /// Answers a (DEVICE_)PASSWORD_VERIFIER with the claim, plus DEVICE_KEY when one is used.
@@ -882,17 +951,15 @@ impl SignIn {
     }
 }
 
-/// PASSWORD_CLAIM_SECRET_BLOCK, TIMESTAMP and PASSWORD_CLAIM_SIGNATURE for a verifier challenge
-/// (`SALT`, `SRP_B`, `SECRET_BLOCK`), signed now.
-fn srp_claim(
+/// PASSWORD_CLAIM_SECRET_BLOCK, TIMESTAMP and PASSWORD_CLAIM_SIGNATURE for a verifier
+/// challenge's `SECRET_BLOCK`, signed now with the session key.
+fn claim(
     env: &mut dyn Environment,
-    srp: SrpClient,
-    credentials: Credentials<'_>,
+    key: &SessionKey,
     challenge: &Challenge,
 ) -> Result<StringMap, Error> {
-    let param = |key: &str| lookup(&challenge.parameters, key).ok_or_else(|| malformed(key));
-    let key = srp.process_challenge(credentials, param("SALT")?, param("SRP_B")?)?;
-    let block = param("SECRET_BLOCK")?;
+    let block =
+        lookup(&challenge.parameters, "SECRET_BLOCK").ok_or_else(|| malformed("SECRET_BLOCK"))?;
     let claim = key.sign(block, &format_timestamp(env.now()))?;
     Ok(vec![
         ("PASSWORD_CLAIM_SECRET_BLOCK".into(), block.into()),
@@ -901,12 +968,27 @@ fn srp_claim(
     ])
 }
 
-fn new_srp_client(env: &mut dyn Environment) -> Result<SrpClient, Error> {
+/// The session key for a verifier challenge (`SALT`, `SRP_B`), to compute before the claim.
+fn claim_work(
+    srp: SrpClient,
+    credentials: Credentials<'_>,
+    challenge: &Challenge,
+) -> Result<Computing, Error> {
+    let param = |key: &str| lookup(&challenge.parameters, key).ok_or_else(|| malformed(key));
+    let work = srp.begin_challenge(credentials, param("SALT")?, param("SRP_B")?)?;
+    Ok(Computing::Claim {
+        work: Box::new(work),
+        challenge: challenge.clone(),
+    })
+}
+
+/// A fresh `a` from the platform's CSPRNG, and the work of computing its A.
+fn new_srp_work(env: &mut dyn Environment) -> Result<ClientWork, Error> {
     let mut bytes = [0u8; EPHEMERAL_SECRET_LEN];
     env.random(&mut bytes)?;
     let secret = EphemeralSecret::from_be_slice(&bytes);
     bytes.zeroize();
-    Ok(SrpClient::new(secret?)?)
+    Ok(SrpClient::start(secret?))
 }
 
 fn send(operation: Operation, body: Json) -> Step {

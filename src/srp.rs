@@ -20,7 +20,10 @@ mod group;
 pub mod server;
 mod verifier;
 
-pub use client::{EphemeralSecret, PasswordClaim, SessionKey, SrpClient, EPHEMERAL_SECRET_LEN};
+pub use client::{
+    ClientWork, EphemeralSecret, KeyWork, PasswordClaim, SessionKey, SrpClient,
+    EPHEMERAL_SECRET_LEN,
+};
 pub use verifier::{password_verifier, DeviceVerifier, DEVICE_PASSWORD_LEN, DEVICE_SALT_LEN};
 
 use crate::error::SrpError;

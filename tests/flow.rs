@@ -70,6 +70,33 @@ fn json(text: &str) -> Json {
     Json::parse(text).unwrap()
 }
 
+/// Runs the SRP math a step asks for ([`Step::Compute`]) one exponent window per call, as a
+/// page slices it, checking that it really comes in slices; returns the next other step.
+fn settle(flow: &mut SignIn, env: &mut TestEnv, step: Result<Step, Error>) -> Result<Step, Error> {
+    let mut step = step?;
+    let mut calls = 0;
+    while matches!(step, Step::Compute) {
+        calls += 1;
+        // A step computes at most g^x (52 windows) and one 1025-bit power (205 windows).
+        assert!(calls <= 300, "compute did not finish");
+        if let Some(next) = flow.compute(env, 1)? {
+            assert!(calls > 50, "SRP math finished in {calls} one-window slices");
+            step = next;
+        }
+    }
+    Ok(step)
+}
+
+fn start(flow: &mut SignIn, env: &mut TestEnv) -> Result<Step, Error> {
+    let step = flow.start(env);
+    settle(flow, env, step)
+}
+
+fn feed(flow: &mut SignIn, env: &mut TestEnv, reply: Result<Json, Error>) -> Result<Step, Error> {
+    let step = flow.on_reply(env, reply);
+    settle(flow, env, step)
+}
+
 fn sent(step: Step) -> Request {
     match step {
         Step::Send { request, .. } => request,
@@ -146,7 +173,7 @@ fn answer_password_verifier(
         r#"{{"ChallengeName":"PASSWORD_VERIFIER","Session":"s1","ChallengeParameters":{{"SALT":"{SALT}","SRP_B":"{}","SECRET_BLOCK":"{BLOCK}","USER_ID_FOR_SRP":"{USER_ID}","USERNAME":"{USER_ID}"}}}}"#,
         server.srp_b()
     ));
-    let respond = sent(flow.on_reply(env, Ok(challenge)).unwrap());
+    let respond = sent(feed(flow, env, Ok(challenge)).unwrap());
     let srp_a = field(initiate, &["AuthParameters", "SRP_A"]).unwrap();
     let key = server.process_client(POOL_NAME, USER_ID, srp_a).unwrap();
     let signature = field(
@@ -162,7 +189,7 @@ fn answer_password_verifier(
 fn srp_sign_in_sends_exact_bodies() {
     let mut env = TestEnv(7);
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(initiate.operation, Operation::InitiateAuth);
     let srp_a = field(&initiate, &["AuthParameters", "SRP_A"])
         .unwrap()
@@ -188,24 +215,27 @@ fn srp_sign_in_sends_exact_bodies() {
             r#"{{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","PASSWORD_CLAIM_SECRET_BLOCK":"{BLOCK}","TIMESTAMP":"{NOW_TEXT}","PASSWORD_CLAIM_SIGNATURE":"{signature}"}},"Session":"s1","ClientMetadata":{{"app":"test"}}}}"#
         )
     );
-    let signed_in = done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    let signed_in = done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
     assert_eq!(signed_in.result.access_token, "acc");
     assert_eq!(signed_in.result.refresh_token.as_deref(), Some("ref"));
     assert!(signed_in.device.is_none());
     // Spent: nothing more is accepted.
-    assert!(flow.on_reply(&mut env, Ok(tokens(""))).is_err());
+    assert!(feed(&mut flow, &mut env, Ok(tokens(""))).is_err());
 }
 
 #[test]
 fn wrong_password_fails_the_servers_check() {
     let mut env = TestEnv(8);
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     let (_, valid) = answer_password_verifier(&mut flow, &mut env, &initiate, "other password");
     assert!(!valid);
-    let err = flow
-        .on_reply(&mut env, Err(service_error("NotAuthorizedException", 400)))
-        .unwrap_err();
+    let err = feed(
+        &mut flow,
+        &mut env,
+        Err(service_error("NotAuthorizedException", 400)),
+    )
+    .unwrap_err();
     assert_eq!(err.name(), "NotAuthorizedException");
 }
 
@@ -213,7 +243,7 @@ fn wrong_password_fails_the_servers_check() {
 fn secret_hash_uses_the_typed_name_then_the_internal_one() {
     let mut env = TestEnv(9);
     let mut flow = SignIn::new(client(true), params(AuthFlow::UserSrp));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(
         field(&initiate, &["AuthParameters", "SECRET_HASH"]),
         Some(secret_hash(SECRET, "alice@example.com", CLIENT_ID).as_str())
@@ -228,7 +258,7 @@ fn secret_hash_uses_the_typed_name_then_the_internal_one() {
 
 /// Signs in up to the reply after PASSWORD_VERIFIER.
 fn past_password(flow: &mut SignIn, env: &mut TestEnv) {
-    let initiate = sent(flow.start(env).unwrap());
+    let initiate = sent(start(flow, env).unwrap());
     let (_, valid) = answer_password_verifier(flow, env, &initiate, PASSWORD);
     assert!(valid);
 }
@@ -241,7 +271,7 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
     let challenge = json(&format!(
         r#"{{"ChallengeName":"SMS_MFA","Session":"mfa-1","ChallengeParameters":{{"CODE_DELIVERY_DELIVERY_MEDIUM":"SMS","CODE_DELIVERY_DESTINATION":"+*******1234","USERNAME":"{USER_ID}"}}}}"#
     ));
-    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SmsMfa);
     assert_eq!((prompt.attempt, &prompt.error), (1, &None));
     assert_eq!(prompt.username, USER_ID);
@@ -254,8 +284,12 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
         )
     );
     let again = asked(
-        flow.on_reply(&mut env, Err(service_error("CodeMismatchException", 400)))
-            .unwrap(),
+        feed(
+            &mut flow,
+            &mut env,
+            Err(service_error("CodeMismatchException", 400)),
+        )
+        .unwrap(),
     );
     assert_eq!(again.attempt, 2);
     assert_eq!(
@@ -268,7 +302,7 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
         field(&second, &["ChallengeResponses", "SMS_MFA_CODE"]),
         Some("123456")
     );
-    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
 }
 
 #[test]
@@ -278,16 +312,19 @@ fn expired_code_ends_the_flow() {
     past_password(&mut flow, &mut env);
     let challenge =
         json(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"t","ChallengeParameters":{}}"#);
-    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SoftwareTokenMfa);
     let request = sent(flow.on_answer(Answer::Code("111111".into())).unwrap());
     assert_eq!(
         field(&request, &["ChallengeResponses", "SOFTWARE_TOKEN_MFA_CODE"]),
         Some("111111")
     );
-    let err = flow
-        .on_reply(&mut env, Err(service_error("ExpiredCodeException", 400)))
-        .unwrap_err();
+    let err = feed(
+        &mut flow,
+        &mut env,
+        Err(service_error("ExpiredCodeException", 400)),
+    )
+    .unwrap_err();
     assert_eq!(err.name(), "ExpiredCodeException");
 }
 
@@ -295,7 +332,7 @@ fn expired_code_ends_the_flow() {
 fn custom_with_srp_forwards_metadata_on_every_round() {
     let mut env = TestEnv(12);
     let mut flow = SignIn::new(client(false), params(AuthFlow::CustomWithSrp));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(field(&initiate, &["AuthFlow"]), Some("CUSTOM_AUTH"));
     assert_eq!(
         field(&initiate, &["AuthParameters", "CHALLENGE_NAME"]),
@@ -309,7 +346,7 @@ fn custom_with_srp_forwards_metadata_on_every_round() {
         let challenge = json(&format!(
             r#"{{"ChallengeName":"CUSTOM_CHALLENGE","Session":"c{round}","ChallengeParameters":{{"question":"6 x 7?","USERNAME":"{USER_ID}"}}}}"#
         ));
-        let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+        let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
         assert_eq!(prompt.handler, Handler::CustomChallenge);
         assert_eq!(prompt.attempt, round);
         assert_eq!(
@@ -342,7 +379,7 @@ fn custom_with_srp_forwards_metadata_on_every_round() {
         );
         assert!(field(&request, &["ClientMetadata", "round"]).is_some());
     }
-    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
 }
 
 #[test]
@@ -351,7 +388,7 @@ fn custom_without_srp_needs_no_password() {
     let mut p = params(AuthFlow::CustomWithoutSrp);
     p.password.clear();
     let mut flow = SignIn::new(client(false), p);
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(
         initiate.body_text(),
         r#"{"AuthFlow":"CUSTOM_AUTH","ClientId":"client-1","AuthParameters":{"USERNAME":"alice@example.com"},"ClientMetadata":{"app":"test"}}"#
@@ -362,14 +399,14 @@ fn custom_without_srp_needs_no_password() {
 fn password_flow_sends_the_password_only_in_that_flow() {
     let mut env = TestEnv(14);
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserPassword));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(field(&initiate, &["AuthFlow"]), Some("USER_PASSWORD_AUTH"));
     assert_eq!(
         field(&initiate, &["AuthParameters", "PASSWORD"]),
         Some(PASSWORD)
     );
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert!(!initiate.body_text().contains(PASSWORD));
     let err = SignIn::new(
         client(false),
@@ -391,12 +428,12 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
     let challenge = json(&format!(
         r#"{{"ChallengeName":"MFA_SETUP","Session":"setup-0","ChallengeParameters":{{"MFAS_CAN_SETUP":"[\"SOFTWARE_TOKEN_MFA\"]","USERNAME":"{USER_ID}"}}}}"#
     ));
-    let associate = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let associate = sent(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(associate.operation, Operation::AssociateSoftwareToken);
     assert_eq!(associate.body_text(), r#"{"Session":"setup-0"}"#);
 
     let reply = json(r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"setup-1"}"#);
-    let prompt = asked(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(reply)).unwrap());
     assert_eq!(prompt.handler, Handler::MfaSetup);
     assert_eq!(prompt.secret_code.as_deref(), Some("JBSWY3DPEHPK3PXP"));
     assert_eq!(
@@ -413,7 +450,8 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
         r#"{"Session":"setup-1","UserCode":"000000"}"#
     );
     let retry = asked(
-        flow.on_reply(
+        feed(
+            &mut flow,
             &mut env,
             Err(service_error("EnableSoftwareTokenMFAException", 400)),
         )
@@ -424,14 +462,14 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
     assert_eq!(field(&verify, &["Session"]), Some("setup-1"));
 
     let verified = json(r#"{"Status":"SUCCESS","Session":"setup-2"}"#);
-    let respond = sent(flow.on_reply(&mut env, Ok(verified)).unwrap());
+    let respond = sent(feed(&mut flow, &mut env, Ok(verified)).unwrap());
     assert_eq!(
         respond.body_text(),
         format!(
             r#"{{"ChallengeName":"MFA_SETUP","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}"}},"Session":"setup-2","ClientMetadata":{{"app":"test"}}}}"#
         )
     );
-    done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
 }
 
 #[test]
@@ -442,7 +480,7 @@ fn new_password_required_sends_attributes() {
     let challenge = json(&format!(
         r#"{{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"np","ChallengeParameters":{{"requiredAttributes":"[\"userAttributes.name\"]","userAttributes":"{{\"email\":\"d@example.com\"}}","USERNAME":"{USER_ID}"}}}}"#
     ));
-    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::NewPasswordRequired);
     assert_eq!(prompt.required_attributes, vec!["name".to_string()]);
     let answer = || Answer::NewPassword {
@@ -457,7 +495,8 @@ fn new_password_required_sends_attributes() {
         )
     );
     let again = asked(
-        flow.on_reply(
+        feed(
+            &mut flow,
             &mut env,
             Err(service_error("InvalidPasswordException", 400)),
         )
@@ -475,7 +514,7 @@ fn select_mfa_type_and_unknown_challenges() {
     let challenge = json(
         r#"{"ChallengeName":"SELECT_MFA_TYPE","Session":"sel","ChallengeParameters":{"MFAS_CAN_CHOOSE":"[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"}}"#,
     );
-    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SelectMfaType);
     let request = sent(
         flow.on_answer(Answer::MfaType("SOFTWARE_TOKEN_MFA".into()))
@@ -487,7 +526,7 @@ fn select_mfa_type_and_unknown_challenges() {
     );
     // A handler that answers with the wrong kind of value is an error, not a panic.
     let challenge = json(r#"{"ChallengeName":"WEB_AUTHN","Session":"w","ChallengeParameters":{}}"#);
-    let prompt = asked(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::Other);
     let err = flow.on_answer(Answer::Code("1".into())).unwrap_err();
     assert_eq!(err.name(), "HandlerError");
@@ -512,7 +551,7 @@ fn remembered_device_answers_device_srp() {
             ..params(AuthFlow::UserSrp)
         },
     );
-    let initiate = sent(flow.start(&mut env).unwrap());
+    let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(
         field(&initiate, &["AuthParameters", "DEVICE_KEY"]),
         Some("us-east-1_dev-key")
@@ -527,7 +566,7 @@ fn remembered_device_answers_device_srp() {
     let challenge = json(&format!(
         r#"{{"ChallengeName":"DEVICE_SRP_AUTH","Session":"d1","ChallengeParameters":{{"USERNAME":"{USER_ID}"}}}}"#
     ));
-    let device_auth = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let device_auth = sent(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(
         field(&device_auth, &["ChallengeName"]),
         Some("DEVICE_SRP_AUTH")
@@ -558,7 +597,7 @@ fn remembered_device_answers_device_srp() {
         r#"{{"ChallengeName":"DEVICE_PASSWORD_VERIFIER","Session":"d2","ChallengeParameters":{{"SALT":"{salt}","SRP_B":"{}","SECRET_BLOCK":"{BLOCK}","USERNAME":"{USER_ID}"}}}}"#,
         server.srp_b()
     ));
-    let verifier = sent(flow.on_reply(&mut env, Ok(challenge)).unwrap());
+    let verifier = sent(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     let key = server
         .process_client(&device.device_group_key, &device.device_key, device_a)
         .unwrap();
@@ -573,7 +612,7 @@ fn remembered_device_answers_device_srp() {
         Some("us-east-1_dev-key")
     );
     assert_eq!(field(&verifier, &["ClientMetadata", "app"]), Some("test"));
-    let signed_in = done(flow.on_reply(&mut env, Ok(tokens(""))).unwrap());
+    let signed_in = done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
     assert_eq!(signed_in.device, Some(device));
 }
 
@@ -590,7 +629,7 @@ fn new_device_is_confirmed_and_its_verifier_works() {
     past_password(&mut flow, &mut env);
     let reply =
         tokens(r#","NewDeviceMetadata":{"DeviceKey":"us-east-1_new","DeviceGroupKey":"-grp"}"#);
-    let confirm = sent(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    let confirm = sent(feed(&mut flow, &mut env, Ok(reply)).unwrap());
     assert_eq!(confirm.operation, Operation::ConfirmDevice);
     assert_eq!(field(&confirm, &["AccessToken"]), Some("acc"));
     assert_eq!(field(&confirm, &["DeviceName"]), Some("Test browser"));
@@ -609,14 +648,18 @@ fn new_device_is_confirmed_and_its_verifier_works() {
         .unwrap();
 
     let update = sent(
-        flow.on_reply(&mut env, Ok(json(r#"{"UserConfirmationNecessary":true}"#)))
-            .unwrap(),
+        feed(
+            &mut flow,
+            &mut env,
+            Ok(json(r#"{"UserConfirmationNecessary":true}"#)),
+        )
+        .unwrap(),
     );
     assert_eq!(
         update.body_text(),
         r#"{"AccessToken":"acc","DeviceKey":"us-east-1_new","DeviceRememberedStatus":"remembered"}"#
     );
-    let signed_in = done(flow.on_reply(&mut env, Ok(json("{}"))).unwrap());
+    let signed_in = done(feed(&mut flow, &mut env, Ok(json("{}"))).unwrap());
     let device = signed_in.device.expect("the new device");
     assert_eq!(device.device_group_key, "-grp");
 
@@ -656,11 +699,14 @@ fn failed_confirm_device_is_reported_not_swallowed() {
     );
     past_password(&mut flow, &mut env);
     let reply = tokens(r#","NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}"#);
-    sent(flow.on_reply(&mut env, Ok(reply)).unwrap());
+    sent(feed(&mut flow, &mut env, Ok(reply)).unwrap());
     // A transient failure is retried with the same request …
-    let retry = flow
-        .on_reply(&mut env, Err(service_error("InternalErrorException", 500)))
-        .unwrap();
+    let retry = feed(
+        &mut flow,
+        &mut env,
+        Err(service_error("InternalErrorException", 500)),
+    )
+    .unwrap();
     let Step::Send { request, delay_ms } = retry else {
         panic!("expected a retry")
     };
@@ -668,7 +714,8 @@ fn failed_confirm_device_is_reported_not_swallowed() {
     assert!(delay_ms >= 100);
     // … a permanent one ends with tokens and the error.
     let signed_in = done(
-        flow.on_reply(
+        feed(
+            &mut flow,
             &mut env,
             Err(service_error("InvalidParameterException", 400)),
         )
@@ -686,10 +733,13 @@ fn failed_confirm_device_is_reported_not_swallowed() {
 fn transient_failures_restart_from_initiate_auth_never_resend_a_session() {
     let mut env = TestEnv(21);
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-    let first = sent(flow.start(&mut env).unwrap());
-    let step = flow
-        .on_reply(&mut env, Err(Error::Network("Failed to fetch".into())))
-        .unwrap();
+    let first = sent(start(&mut flow, &mut env).unwrap());
+    let step = feed(
+        &mut flow,
+        &mut env,
+        Err(Error::Network("Failed to fetch".into())),
+    )
+    .unwrap();
     let Step::Send {
         request: second,
         delay_ms,
@@ -706,12 +756,12 @@ fn transient_failures_restart_from_initiate_auth_never_resend_a_session() {
     let (respond, _) = answer_password_verifier(&mut flow, &mut env, &second, PASSWORD);
     assert_eq!(respond.operation, Operation::RespondToAuthChallenge);
     // Throttled while answering PASSWORD_VERIFIER: a new InitiateAuth, not the same answer.
-    let step = flow
-        .on_reply(
-            &mut env,
-            Err(service_error("TooManyRequestsException", 400)),
-        )
-        .unwrap();
+    let step = feed(
+        &mut flow,
+        &mut env,
+        Err(service_error("TooManyRequestsException", 400)),
+    )
+    .unwrap();
     let Step::Send { request: third, .. } = step else {
         panic!("expected a restart")
     };
@@ -722,10 +772,14 @@ fn transient_failures_restart_from_initiate_auth_never_resend_a_session() {
 fn retries_are_bounded_and_only_for_transient_errors() {
     let mut env = TestEnv(22);
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-    sent(flow.start(&mut env).unwrap());
+    sent(start(&mut flow, &mut env).unwrap());
     let mut delays = Vec::new();
     let err = loop {
-        match flow.on_reply(&mut env, Err(service_error("InternalErrorException", 500))) {
+        match feed(
+            &mut flow,
+            &mut env,
+            Err(service_error("InternalErrorException", 500)),
+        ) {
             Ok(Step::Send { delay_ms, .. }) => delays.push(delay_ms),
             Ok(other) => panic!("{other:?}"),
             Err(err) => break err,
@@ -742,10 +796,8 @@ fn retries_are_bounded_and_only_for_transient_errors() {
         "CodeMismatchException",
     ] {
         let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-        sent(flow.start(&mut env).unwrap());
-        let err = flow
-            .on_reply(&mut env, Err(service_error(name, 400)))
-            .unwrap_err();
+        sent(start(&mut flow, &mut env).unwrap());
+        let err = feed(&mut flow, &mut env, Err(service_error(name, 400))).unwrap_err();
         assert_eq!(err.name(), name);
     }
 }
@@ -760,10 +812,11 @@ fn stale_device_is_dropped_and_sign_in_restarts_without_it() {
             ..params(AuthFlow::UserSrp)
         },
     );
-    let first = sent(flow.start(&mut env).unwrap());
+    let first = sent(start(&mut flow, &mut env).unwrap());
     assert!(field(&first, &["AuthParameters", "DEVICE_KEY"]).is_some());
     let again = sent(
-        flow.on_reply(
+        feed(
+            &mut flow,
             &mut env,
             Err(service_error("ResourceNotFoundException", 400)),
         )
@@ -810,9 +863,24 @@ fn malformed_replies_are_typed_errors() {
     for (text, name) in cases {
         let mut env = TestEnv(24);
         let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
-        sent(flow.start(&mut env).unwrap());
-        let err = flow.on_reply(&mut env, Ok(json(text))).unwrap_err();
+        sent(start(&mut flow, &mut env).unwrap());
+        let err = feed(&mut flow, &mut env, Ok(json(text))).unwrap_err();
         assert_eq!(err.name(), name, "{text}");
         assert!(!err.message().contains(PASSWORD));
     }
+}
+
+#[test]
+fn a_reply_while_computing_is_refused() {
+    let mut env = TestEnv(23);
+    let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
+    assert!(matches!(flow.start(&mut env), Ok(Step::Compute)));
+    assert!(matches!(flow.compute(&mut env, 3), Ok(None)));
+    let err = flow.on_reply(&mut env, Ok(tokens(""))).unwrap_err();
+    assert_eq!(err.name(), "InvalidConfig");
+    // The refused reply ended the flow: no half-computed work is left to resume.
+    assert_eq!(
+        flow.compute(&mut env, 1).unwrap_err().name(),
+        "InvalidConfig"
+    );
 }

@@ -1,10 +1,10 @@
 //! The client half: `a` and `A`, then the session key and the claim signature.
 
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::group::{
     check_public, fixed_be, hmac_sha256, multiplier, pad_hex_bytes, parse_hex, parse_public,
-    private_key, scrambler, to_min_hex, Element, Public,
+    private_key, scrambler, to_min_hex, Element, Exponentiation, Public,
 };
 use super::Credentials;
 use crate::error::SrpError;
@@ -25,11 +25,6 @@ impl EphemeralSecret {
         fixed_be(bytes).map(Self).ok_or(SrpError::OutOfRange {
             field: "ephemeral secret",
         })
-    }
-
-    /// `g^secret mod N` (constant-time in the secret).
-    pub(crate) fn public(&self) -> Public {
-        Element::generator_pow(&self.0).to_be_bytes()
     }
 
     /// The secret as a big-endian exponent.
@@ -58,11 +53,17 @@ pub struct SrpClient {
 }
 
 impl SrpClient {
-    /// A = g^a mod N; rejects `a` whose A is 0 mod N.
+    /// A = g^a mod N; rejects `a` whose A is 0 mod N. [`Self::start`] computes it in slices.
     pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
-        let a_pub = a.public();
-        check_public(&a_pub, "SRP_A")?;
-        Ok(Self { a, a_pub })
+        Self::start(a).finish()
+    }
+
+    /// A = g^a mod N, as work to [`ClientWork::advance`] a few windows at a time.
+    pub fn start(a: EphemeralSecret) -> ClientWork {
+        ClientWork {
+            power: Exponentiation::generator(a.exponent()),
+            a,
+        }
     }
 
     /// `SRP_A` for InitiateAuth or DEVICE_SRP_AUTH: lowercase hex of A without leading zeros.
@@ -73,34 +74,143 @@ impl SrpClient {
     /// Second stage, from PASSWORD_VERIFIER's (or DEVICE_PASSWORD_VERIFIER's) `SALT` and
     /// `SRP_B`: checks B mod N != 0 and u != 0, then
     /// S = (B - k·g^x)^(a + u·x) mod N and K = HKDF(ikm = padHex(S), salt = padHex(u)).
+    /// [`Self::begin_challenge`] computes it in slices.
     pub fn process_challenge(
         self,
         credentials: Credentials<'_>,
         salt_hex: &str,
         srp_b_hex: &str,
     ) -> Result<SessionKey, SrpError> {
+        Ok(self
+            .begin_challenge(credentials, salt_hex, srp_b_hex)?
+            .finish())
+    }
+
+    /// [`Self::process_challenge`] as work to [`KeyWork::advance`] a few windows at a time;
+    /// the checks on the inputs are done here.
+    pub fn begin_challenge(
+        self,
+        credentials: Credentials<'_>,
+        salt_hex: &str,
+        srp_b_hex: &str,
+    ) -> Result<KeyWork, SrpError> {
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_pub = parse_public(srp_b_hex, "SRP_B")?;
         let b = check_public(&b_pub, "SRP_B")?;
         let u = scrambler(&self.a_pub, &b_pub)?;
-        let mut x = private_key(
+        let x = Zeroizing::new(private_key(
             credentials.realm,
             credentials.user_id,
             credentials.password,
             &salt,
-        );
-        let g_x = Element::generator_pow(&x);
-        let base = b.sub(&multiplier().mul(&g_x));
-        let mut exponent = secret_exponent(self.a.exponent(), &u, &x);
-        x.zeroize();
-        let s = base.pow(&exponent).to_be_bytes();
-        exponent.zeroize();
-        Ok(SessionKey::derive(
-            s,
-            &u,
-            credentials.realm,
-            credentials.user_id,
-        ))
+        ));
+        Ok(KeyWork {
+            stage: KeyStage::Verifier(Exponentiation::generator(x.as_slice())),
+            a: self.a,
+            x,
+            b,
+            u,
+            realm: credentials.realm.into(),
+            user_id: credentials.user_id.into(),
+        })
+    }
+}
+
+/// `A = g^a` being computed: [`Self::advance`] until it says done, then [`Self::finish`].
+pub struct ClientWork {
+    a: EphemeralSecret,
+    power: Exponentiation,
+}
+
+impl ClientWork {
+    /// Runs up to `windows` more exponent windows (5 squarings each); true once A is known.
+    pub fn advance(&mut self, windows: usize) -> bool {
+        self.power.advance(windows)
+    }
+
+    /// The client (running whatever is left); rejects an `a` whose A is 0 mod N.
+    pub fn finish(self) -> Result<SrpClient, SrpError> {
+        let a_pub = self.power.finish().to_be_bytes();
+        check_public(&a_pub, "SRP_A")?;
+        Ok(SrpClient { a: self.a, a_pub })
+    }
+}
+
+impl core::fmt::Debug for ClientWork {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ClientWork([redacted])")
+    }
+}
+
+/// The two exponentiations behind a session key, in order.
+enum KeyStage {
+    /// g^x, for the base B − k·g^x.
+    Verifier(Exponentiation),
+    /// S = (B − k·g^x)^(a + u·x).
+    Premaster(Exponentiation),
+}
+
+/// A session key being computed: [`Self::advance`] until it says done, then [`Self::finish`].
+pub struct KeyWork {
+    stage: KeyStage,
+    a: EphemeralSecret,
+    x: Zeroizing<[u8; 32]>,
+    b: Element,
+    u: [u8; 32],
+    realm: String,
+    user_id: String,
+}
+
+impl KeyWork {
+    /// Runs up to `windows` more exponent windows (5 squarings each) of the current
+    /// exponentiation; true once S is known.
+    pub fn advance(&mut self, windows: usize) -> bool {
+        match &mut self.stage {
+            KeyStage::Verifier(g_x) => {
+                if g_x.advance(windows) {
+                    let g_x = g_x.value().clone();
+                    let power = premaster_power(&self.b, &self.a, &self.x, &self.u, &g_x);
+                    self.stage = KeyStage::Premaster(power);
+                }
+                false
+            }
+            KeyStage::Premaster(s) => s.advance(windows),
+        }
+    }
+
+    /// K = HKDF(padHex(S), padHex(u)) (running whatever is left).
+    pub fn finish(self) -> SessionKey {
+        let s = match self.stage {
+            KeyStage::Verifier(g_x) => {
+                premaster_power(&self.b, &self.a, &self.x, &self.u, &g_x.finish())
+            }
+            KeyStage::Premaster(s) => s,
+        };
+        SessionKey::derive(
+            s.finish().to_be_bytes(),
+            &self.u,
+            &self.realm,
+            &self.user_id,
+        )
+    }
+}
+
+/// S's exponentiation once g^x is known: base B − k·g^x, exponent a + u·x.
+fn premaster_power(
+    b: &Element,
+    a: &EphemeralSecret,
+    x: &[u8; 32],
+    u: &[u8; 32],
+    g_x: &Element,
+) -> Exponentiation {
+    let base = b.sub(&multiplier().mul(g_x));
+    let exponent = Zeroizing::new(secret_exponent(a.exponent(), u, x));
+    Exponentiation::new(&base, exponent.as_slice())
+}
+
+impl core::fmt::Debug for KeyWork {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("KeyWork([redacted])")
     }
 }
 

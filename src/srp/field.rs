@@ -15,6 +15,8 @@
 
 use core::hint::black_box;
 
+use zeroize::Zeroizing;
+
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd;
 
@@ -377,48 +379,105 @@ impl Element {
     }
 
     /// x^e mod N for a big-endian exponent, constant-time in the exponent's value (its
-    /// length is public): fixed 5-bit windows, each a table entry read by scanning all 32.
+    /// length is public). See [`Exponentiation`].
     pub(crate) fn pow(&self, exponent: &[u8]) -> Self {
-        let mut table = [Self::one().0; 1 << WINDOW];
-        for i in 1..table.len() {
-            table[i] = Self(table[i - 1]).mul(self).0;
-        }
-        let select = |digit: u32| {
-            let mut entry = [0u32; LIMBS];
-            for (index, candidate) in (0u32..).zip(&table) {
-                entry = choose(index == digit, candidate, &entry);
-            }
-            Self(entry)
-        };
-        exponentiate(exponent, select(0), |acc, digit| acc.mul(&select(digit)))
+        Exponentiation::new(self, exponent).finish()
     }
 
-    /// g^e mod N with g = 2, constant-time in the exponent's value: the multiply by 2^digit
-    /// after each run of squarings is a shift ([`Self::shifted`]).
+    /// g^e mod N with g = 2, constant-time in the exponent's value. See [`Exponentiation`].
     pub(crate) fn generator_pow(exponent: &[u8]) -> Self {
-        exponentiate(exponent, Self::one(), |acc, digit| acc.shifted(digit))
+        Exponentiation::generator(exponent).finish()
     }
 }
 
-/// Left-to-right fixed-window exponentiation: from `one`, for each window of the exponent
-/// (most significant first), square `WINDOW` times, then `multiply_by_power(acc, digit)`.
-/// Every exponent of the same length runs the same steps.
-fn exponentiate(
-    exponent: &[u8],
-    one: Element,
-    multiply_by_power: impl Fn(&Element, u32) -> Element,
-) -> Element {
-    let windows = (8 * exponent.len()).div_ceil(WINDOW);
-    let mut acc = one;
-    for w in (0..windows).rev() {
-        if w + 1 < windows {
-            for _ in 0..WINDOW {
-                acc = acc.square();
-            }
+/// What a window's digit multiplies the accumulator by.
+enum Powers {
+    /// g = 2: g^digit is a shift ([`Element::shifted`]).
+    Generator,
+    /// base^0 … base^31, one entry read per window by scanning all 32 (no secret index).
+    Table(Box<[Limbs; 1 << WINDOW]>),
+}
+
+/// x^e mod N in progress, a few windows per [`Self::advance`] so that a page can stay
+/// responsive in between: left-to-right fixed 5-bit windows, most significant first; each
+/// squares `WINDOW` times (except the first), then multiplies by x^digit. Every exponent of
+/// the same length runs the same steps.
+pub(crate) struct Exponentiation {
+    powers: Powers,
+    exponent: Zeroizing<Vec<u8>>,
+    /// Windows not yet applied; the next one is window `windows_left − 1`.
+    windows_left: usize,
+    acc: Element,
+}
+
+impl Exponentiation {
+    /// base^exponent, after building the 32-entry table (31 products).
+    pub(crate) fn new(base: &Element, exponent: &[u8]) -> Self {
+        let mut table = Box::new([Element::one().0; 1 << WINDOW]);
+        for i in 1..table.len() {
+            table[i] = Element(table[i - 1]).mul(base).0;
         }
-        acc = multiply_by_power(&acc, window_at(exponent, w * WINDOW));
+        Self::start(Powers::Table(table), exponent)
     }
-    acc
+
+    /// g^exponent with g = 2.
+    pub(crate) fn generator(exponent: &[u8]) -> Self {
+        Self::start(Powers::Generator, exponent)
+    }
+
+    fn start(powers: Powers, exponent: &[u8]) -> Self {
+        Self {
+            powers,
+            exponent: Zeroizing::new(exponent.to_vec()),
+            windows_left: Self::windows_of(exponent),
+            acc: Element::one(),
+        }
+    }
+
+    fn windows_of(exponent: &[u8]) -> usize {
+        (8 * exponent.len()).div_ceil(WINDOW)
+    }
+
+    /// Applies up to `windows` more windows (each `WINDOW` squarings and one product); true
+    /// once the power is complete.
+    pub(crate) fn advance(&mut self, windows: usize) -> bool {
+        let first = Self::windows_of(&self.exponent);
+        for _ in 0..windows.min(self.windows_left) {
+            let w = self.windows_left - 1;
+            if w + 1 < first {
+                for _ in 0..WINDOW {
+                    self.acc = self.acc.square();
+                }
+            }
+            let digit = window_at(&self.exponent, w * WINDOW);
+            self.acc = match &self.powers {
+                Powers::Generator => self.acc.shifted(digit),
+                Powers::Table(table) => self.acc.mul(&select(table, digit)),
+            };
+            self.windows_left = w;
+        }
+        self.windows_left == 0
+    }
+
+    /// The power so far: the result once [`Self::advance`] returned true.
+    pub(crate) fn value(&self) -> &Element {
+        &self.acc
+    }
+
+    /// The power, running whatever windows are left.
+    pub(crate) fn finish(mut self) -> Element {
+        self.advance(usize::MAX);
+        self.acc
+    }
+}
+
+/// `table[digit]`, reading every entry so that the memory access does not depend on `digit`.
+fn select(table: &[Limbs; 1 << WINDOW], digit: u32) -> Element {
+    let mut entry = [0u32; LIMBS];
+    for (index, candidate) in (0u32..).zip(table) {
+        entry = choose(index == digit, candidate, &entry);
+    }
+    Element(entry)
 }
 
 #[cfg(test)]
@@ -638,6 +697,31 @@ mod tests {
                 bytes_of(&reference(&small(2)).pow_bounded_exp(&e, bits)),
                 "exponent {exponent:02x?}"
             );
+        }
+    }
+
+    #[test]
+    fn powers_in_slices_match_powers_in_one_go() {
+        let mut random = Bytes(5);
+        let base = Element::from_be_bytes(&random.value());
+        let mut exponent = [0u8; 33];
+        random.fill(&mut exponent);
+        let whole = base.pow(&exponent).to_be_bytes();
+        let whole_g = Element::generator_pow(&exponent).to_be_bytes();
+        // 53 windows in slices of 1, 2 and 7 (the last one short).
+        for slice in [1, 2, 7] {
+            let mut power = Exponentiation::new(&base, &exponent);
+            let mut g_power = Exponentiation::generator(&exponent);
+            let mut calls = 0;
+            while !power.advance(slice) {
+                calls += 1;
+                assert!(calls < 60, "never finished");
+            }
+            assert_eq!(calls, 53usize.div_ceil(slice) - 1);
+            assert_eq!(power.value().to_be_bytes(), whole);
+            let g_calls = (0..60).take_while(|_| !g_power.advance(slice)).count();
+            assert_eq!(g_calls, calls);
+            assert_eq!(g_power.finish().to_be_bytes(), whole_g);
         }
     }
 

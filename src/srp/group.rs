@@ -3,7 +3,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-pub(crate) use super::field::Element;
+pub(crate) use super::field::{Element, Exponentiation};
 use super::field::{BYTES, MODULUS};
 use crate::error::SrpError;
 

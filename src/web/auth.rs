@@ -14,7 +14,7 @@ use web_sys::AbortSignal;
 use super::handlers::ask;
 use super::js::{self, get, get_string, map_from_object, set};
 use super::storage::{Pending, Storage};
-use super::timer::{sleep, until_aborted, Timeout};
+use super::timer::{sleep, until_aborted, yield_to_page, Timeout};
 use super::transport::Transport;
 use super::{Failure, WebEnv};
 use crate::client::{merge_metadata, ClientConfig, Environment};
@@ -25,6 +25,10 @@ use crate::wire::{AuthenticationResult, StringMap};
 
 /// Seconds before expiry at which tokens count as expired (refresh ahead of time).
 const REFRESH_LEEWAY_S: f64 = 60.0;
+
+/// Longest run of SRP math between two yields to the page: well below the 50 ms at which a
+/// task counts as long, so that input and rendering go on during a sign-in.
+const SLICE_MS: f64 = 10.0;
 
 /// The signed-in user's tokens, as kept in memory and in storage.
 #[derive(Clone)]
@@ -161,6 +165,8 @@ struct Inner {
     error_class: JsValue,
     /// `emit(event, detail)`, the package's event hub.
     emit: JsValue,
+    /// `yieldToPage()`: a promise that settles in a later task (see [`SLICE_MS`]).
+    yield_to_page: JsValue,
     session: RefCell<Option<Session>>,
     refreshing: RefCell<Option<Promise>>,
     refresh_timer: RefCell<Option<Timeout>>,
@@ -181,7 +187,7 @@ impl core::fmt::Debug for WasmAuth {
 #[wasm_bindgen]
 impl WasmAuth {
     /// Validates the config and restores a stored session.
-    /// `hooks = { errorClass, emit }` come from the package's JS.
+    /// `hooks = { errorClass, emit, yieldToPage }` come from the package's JS.
     pub fn create(config: JsValue, hooks: JsValue) -> Promise {
         let error_class = get(&hooks, "errorClass");
         promise_of(
@@ -282,6 +288,7 @@ impl Inner {
             totp_issuer: text("totpIssuer").unwrap_or_else(|| client.pool_name().into()),
             error_class: get(hooks, "errorClass"),
             emit: get(hooks, "emit"),
+            yield_to_page: get(hooks, "yieldToPage"),
             client,
             session: RefCell::new(None),
             refreshing: RefCell::new(None),
@@ -348,10 +355,31 @@ impl Inner {
                     .await?;
                     flow.on_answer(answer)?
                 }
+                Step::Compute => self.compute(&mut flow, &mut env, signal.as_ref()).await?,
                 Step::Done(signed_in) => break signed_in,
             };
         };
         self.finish_sign_in(signed_in, &device_slot).await
+    }
+
+    /// Runs the flow's SRP math in slices of about [`SLICE_MS`], yielding to the page between
+    /// them, so that a sign-in makes no long task even where the math takes far longer.
+    async fn compute(
+        &self,
+        flow: &mut SignIn,
+        env: &mut WebEnv,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Step, Error> {
+        loop {
+            let deadline = js_sys::Date::now() + SLICE_MS;
+            while js_sys::Date::now() < deadline {
+                // One window (5 squarings) per call, a fraction of a millisecond.
+                if let Some(step) = flow.compute(env, 1)? {
+                    return Ok(step);
+                }
+            }
+            yield_to_page(&self.yield_to_page, signal).await?;
+        }
     }
 
     /// Stores the session and the device, announces `signedIn`, returns the tokens.

@@ -29,6 +29,18 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
     check_abort(signal)
 }
 
+/// Hands the main thread back to the page with the package's `yieldToPage` hook (its promise
+/// settles in a later task), then fails with AbortError if `signal` fired meanwhile.
+pub async fn yield_to_page(hook: &JsValue, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    if let Some(yielded) = hook
+        .dyn_ref::<Function>()
+        .and_then(|hook| hook.call0(&JsValue::UNDEFINED).ok())
+    {
+        let _ = JsFuture::from(Promise::resolve(&yielded)).await;
+    }
+    check_abort(signal)
+}
+
 /// `promise`, raced against `signal` when there is one (it then rejects once the signal
 /// fires), as a future.
 pub fn until_aborted(promise: Promise, signal: Option<&AbortSignal>) -> JsFuture {

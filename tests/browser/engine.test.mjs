@@ -424,6 +424,66 @@ describe("handlers and abort", () => {
   });
 });
 
+describe("SRP math in slices", () => {
+  // The clock is made to run 4 ms per Date.now() call, so the SDK's 10 ms slices end after a
+  // few exponent windows whatever the machine's speed: the count of yields is deterministic
+  // in kind (many), not a timing.
+  test("the SRP math yields to the page between slices, and the sign-in succeeds", async () => {
+    const result = await run(async (auth) => {
+      const realNow = Date.now;
+      let skew = 0;
+      let yields = 0;
+      const realYield = scheduler.yield.bind(scheduler);
+      Date.now = () => realNow() + (skew += 4);
+      scheduler.yield = () => {
+        yields += 1;
+        return realYield();
+      };
+      try {
+        const tokens = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+        return { username: tokens.username, yields };
+      } finally {
+        Date.now = realNow;
+        scheduler.yield = realYield;
+      }
+    });
+    const value = assertOk(result);
+    assert.equal(value.username, "alice");
+    // A (205 windows) and the key (52 + 206 windows), two windows per slice.
+    assert.ok(value.yields > 150, `yielded ${value.yields} times`);
+  });
+
+  test("abort between slices rejects with AbortError before the claim is sent", async () => {
+    const result = await run(async (auth) => {
+      const realNow = Date.now;
+      let skew = 0;
+      let yields = 0;
+      const realYield = scheduler.yield.bind(scheduler);
+      const controller = new AbortController();
+      Date.now = () => realNow() + (skew += 4);
+      scheduler.yield = () => {
+        // Past A (about 100 yields; InitiateAuth is out by then), into the session key.
+        if (++yields === 150) controller.abort();
+        return realYield();
+      };
+      try {
+        await auth.signIn({ username: "alice", password: "Passw0rd!", signal: controller.signal });
+        return { name: "none" };
+      } catch (e) {
+        return { name: e.name, yields };
+      } finally {
+        Date.now = realNow;
+        scheduler.yield = realYield;
+      }
+    });
+    const value = assertOk(result);
+    assert.equal(value.name, "AbortError");
+    assert.equal(value.yields, 150, "stopped at the first yield after the abort");
+    const calls = (await emulator.log()).map((entry) => entry.operation);
+    assert.deepEqual(calls, ["InitiateAuth"], "the claim was never sent");
+  });
+});
+
 describe("faults and retries", () => {
   for (const kind of ["http500", "throttle", "drop"]) {
     test(`InitiateAuth ${kind} once is retried`, async () => {
