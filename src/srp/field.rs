@@ -38,6 +38,18 @@ const N: Limbs = limbs_from_be(&MODULUS);
 /// 2N, the bound every [`Element`] stays below.
 const TWO_N: Limbs = double(&N);
 
+/// Bytes of the exponents [`Powers::Comb`] takes: SRP's 1024-bit `a` (and `b`).
+const COMB_BYTES: usize = 128;
+/// Bits per comb row: the exponent is read as four 256-bit quarters side by side.
+const COMB_ROW_BITS: usize = 8 * COMB_BYTES / 4;
+/// g^(2^256), g^(2^512) and g^(2^768) mod N, big-endian: the comb's other rows (g itself is
+/// the first). Fixed by N and g, so written out here; a test recomputes them.
+const COMB_ROWS: [[u8; BYTES]; 3] = [
+    hex_be(b"C8BE99F3D54D5AD0BD02283135F14FC354362D7B6F62BD2B0CBDB784DEF4B49B984691EEDFB837E67FD1A1217B2BAC44566329BAFC322074A7D1E447C90B393256F879F75CDC0FD99824D80593A1C08B4745FBDBD72C947F92927D0668BDCDD934284F0465C484CE638A724E02731827FC1453D3305F4B1A4697127A2F4BABEDCBBB9583663AC4DA699EB3951E9F85F943362374F229E189EB3802C66268E516F0D842F9FB19659EADF08F3E67FB4F0464B07E310F561AA177A773CAF657408ABA80E90D9DC520EBB3ED104AB7A72650B373C6D96A80093B3CCD1D2F02E343DE0B37C7F242D2B300A82E5F662EEFB2428C038CC88751E2CD3A80E4E7A0E5157D9314215B1B2BCC95FFA475DD2D857FC13514011ED25A1082E03F5932534A83D347F9931FC823C8B9296BA9427BBC241F092117F226B9CDB7E5BB5775C6DA162E646D4BC1540713D76C91AE7217890C7DF67638AE648151DBB696AF70168441D75AE68BC3DA5A4F1806C8C9352F11CEB4F8161DFE9394F8995F13516A40C6F15F"),
+    hex_be(b"CEDBA5E798C6DF14275244FF17332131382F10B3921B2F83E1DF46EFD383B408CDA7A6D4C61B47D27D037A94106D752C2E4ED1CAA8C782D24B0E5B025FCED3DAE6A711139562358910E6752D1BDB97BAE370917174ED455DC232D6A6803323EDFD706C995918AE9A20521F1C0E5C5352E7AB5587305E981F000FD1E16B65D9660C4ED419333601E9BF98604A84E4A63E2F24922DBE454402D18EDFEC7BE64E7E84839563C1B8DDB46B47D5E83796A71A36EDDC598797889FDD3A5E356D95082BDEC3BD28FFD44ACE2238F73ACD5AB9F4138F558C0E040631779F00B68C17E030B60F174340480092358E0FF64E91D8BD37F45B155E6A721B69752C2504A951F22436F47F593027C5C14EE2BB4A5B2AF36E441000B44A9CC9779B0D3E14F9591CD3B0A333F75681E35D9A5786B0CB8AEE1121393F06AB24E1BEF679AC27BD927B1CCC63B29578EE29995E23450B042E0FDDB655C0E659BF199158198669ED794C3DF8A248ECE01371D3F16B443D37848B268BBA3B7434E53F0FC13A7C4114AA1A"),
+    hex_be(b"44FC639B3DEE08F5C3425E4D4F76DDF69554BAC287F0A21BE24873CED6DEE8CEA1918DF7B1EAEDE1E780AF945C8AFA70EAFD08E50DC3A7E9C3E6872237778BF66A28F7DAAF3AE0DEDB616AA03D25292DE521A67DE11A2BB83E782C62D04282287652C87B06D22186EFFA67B9D63F897225771F88CC7F2D278BBDEDE2A71EC9DC92EC9E885006C6C74B20FC8075B1F1C8137A53A178ADB7748F6535C80F83128CFE53F72B8E0BC3E3D4E225D90BE07C2A7DAEC97733575E9A65DB2EFAD7531B4DC9BC7C807AFA3F8D881F59118E07F35606CDD729A7D53524BBEF39F57A4B21F8BE4C45ADFD70F0BF859F50D97C634CA5E88B0EDCAEE04F07B6D0863CA7D90003071A38CD9304F3D9CE54467FC7EC12C804C5BDED625533AAC4345AC015134570A4A511023EC4CBEF9369D2544FBBF8C931FBF02182695CEE7A983485C1C01C83D179D5408BA6F83C2D0199694D060DC43EA4BA98391C555F86A083BDAC3AB0AFAF72011F7772FE9779D3B4745FE3C7F42E62F2183D80B42E4F53BA025F3EAD05"),
+];
+
 /// The 384 big-endian bytes that a 768-digit hex literal denotes.
 #[allow(
     clippy::panic,
@@ -390,23 +402,76 @@ impl Element {
     }
 }
 
-/// What a window's digit multiplies the accumulator by.
+/// How an exponentiation reads its exponent, and what each step multiplies by.
 enum Powers {
-    /// g = 2: g^digit is a shift ([`Element::shifted`]).
+    /// g = 2 over 5-bit windows: g^digit is a shift ([`Element::shifted`]).
     Generator,
-    /// base^0 … base^31, one entry read per window by scanning all 32 (no secret index).
+    /// base^0 … base^31 over 5-bit windows.
     Table(Box<[Limbs; 1 << WINDOW]>),
+    /// g^e for a 1024-bit e, as a fixed-base comb (Lim–Lee): with e = e0 + e1·2^256 +
+    /// e2·2^512 + e3·2^768, g^e = Π g_j^(e_j) for the row bases g_j = g^(2^(256·j)), so each
+    /// of 256 columns is one squaring and one product by entry Σ bit_i(e_j)·2^j of this
+    /// table of the 16 products of row bases: 256 squarings instead of 1024.
+    Comb(Box<[Limbs; 16]>),
 }
 
-/// x^e mod N in progress, a few windows per [`Self::advance`] so that a page can stay
-/// responsive in between: left-to-right fixed 5-bit windows, most significant first; each
-/// squares `WINDOW` times (except the first), then multiplies by x^digit. Every exponent of
-/// the same length runs the same steps.
+impl Powers {
+    /// The comb's table: entry d = Π g_j over the set bits j of d (11 products).
+    fn comb() -> Self {
+        let mut table = Box::new([Element::one().0; 16]);
+        table[1] = Element::one().shifted(1).0;
+        for (j, row) in COMB_ROWS.iter().enumerate() {
+            table[2 << j] = Element::from_be_bytes(row).0;
+        }
+        for d in 1..table.len() {
+            let low = d & d.wrapping_neg();
+            if low != d {
+                table[d] = Element(table[d - low]).mul(&Element(table[low])).0;
+            }
+        }
+        Self::Comb(table)
+    }
+
+    /// Steps for an exponent of `len` bytes.
+    fn steps(&self, len: usize) -> usize {
+        match self {
+            Self::Comb(_) => COMB_ROW_BITS,
+            Self::Generator | Self::Table(_) => (8 * len).div_ceil(WINDOW),
+        }
+    }
+
+    /// Squarings before each step but the first.
+    fn squarings(&self) -> usize {
+        match self {
+            Self::Comb(_) => 1,
+            Self::Generator | Self::Table(_) => WINDOW,
+        }
+    }
+
+    /// acc · (the power step `step` of `exponent` calls for).
+    fn multiply(&self, acc: &Element, exponent: &[u8], step: usize) -> Element {
+        match self {
+            Self::Generator => acc.shifted(window_at(exponent, step * WINDOW)),
+            Self::Table(table) => acc.mul(&select(table, window_at(exponent, step * WINDOW))),
+            Self::Comb(table) => {
+                let digit = (0..4).fold(0, |digit, j| {
+                    digit | (window_at(exponent, step + j * COMB_ROW_BITS) & 1) << j
+                });
+                acc.mul(&select(table, digit))
+            }
+        }
+    }
+}
+
+/// x^e mod N in progress, a few steps per [`Self::advance`] so that a page can stay
+/// responsive in between: left to right, most significant step first; each step squares a
+/// fixed number of times (except the first), then multiplies by a power read from the
+/// exponent ([`Powers`]). Every exponent of the same length runs the same steps.
 pub(crate) struct Exponentiation {
     powers: Powers,
     exponent: Zeroizing<Vec<u8>>,
-    /// Windows not yet applied; the next one is window `windows_left − 1`.
-    windows_left: usize,
+    /// Steps not yet applied; the next one is step `steps_left − 1`.
+    steps_left: usize,
     acc: Element,
 }
 
@@ -420,43 +485,39 @@ impl Exponentiation {
         Self::start(Powers::Table(table), exponent)
     }
 
-    /// g^exponent with g = 2.
+    /// g^exponent with g = 2: the comb for 1024-bit exponents, shifts otherwise.
     pub(crate) fn generator(exponent: &[u8]) -> Self {
-        Self::start(Powers::Generator, exponent)
+        if exponent.len() == COMB_BYTES {
+            Self::start(Powers::comb(), exponent)
+        } else {
+            Self::start(Powers::Generator, exponent)
+        }
     }
 
     fn start(powers: Powers, exponent: &[u8]) -> Self {
         Self {
+            steps_left: powers.steps(exponent.len()),
             powers,
             exponent: Zeroizing::new(exponent.to_vec()),
-            windows_left: Self::windows_of(exponent),
             acc: Element::one(),
         }
     }
 
-    fn windows_of(exponent: &[u8]) -> usize {
-        (8 * exponent.len()).div_ceil(WINDOW)
-    }
-
-    /// Applies up to `windows` more windows (each `WINDOW` squarings and one product); true
+    /// Applies up to `steps` more steps (each at most 5 squarings and one product); true
     /// once the power is complete.
-    pub(crate) fn advance(&mut self, windows: usize) -> bool {
-        let first = Self::windows_of(&self.exponent);
-        for _ in 0..windows.min(self.windows_left) {
-            let w = self.windows_left - 1;
-            if w + 1 < first {
-                for _ in 0..WINDOW {
+    pub(crate) fn advance(&mut self, steps: usize) -> bool {
+        let first = self.powers.steps(self.exponent.len());
+        for _ in 0..steps.min(self.steps_left) {
+            let step = self.steps_left - 1;
+            if step + 1 < first {
+                for _ in 0..self.powers.squarings() {
                     self.acc = self.acc.square();
                 }
             }
-            let digit = window_at(&self.exponent, w * WINDOW);
-            self.acc = match &self.powers {
-                Powers::Generator => self.acc.shifted(digit),
-                Powers::Table(table) => self.acc.mul(&select(table, digit)),
-            };
-            self.windows_left = w;
+            self.acc = self.powers.multiply(&self.acc, &self.exponent, step);
+            self.steps_left = step;
         }
-        self.windows_left == 0
+        self.steps_left == 0
     }
 
     /// The power so far: the result once [`Self::advance`] returned true.
@@ -464,7 +525,7 @@ impl Exponentiation {
         &self.acc
     }
 
-    /// The power, running whatever windows are left.
+    /// The power, running whatever steps are left.
     pub(crate) fn finish(mut self) -> Element {
         self.advance(usize::MAX);
         self.acc
@@ -472,7 +533,7 @@ impl Exponentiation {
 }
 
 /// `table[digit]`, reading every entry so that the memory access does not depend on `digit`.
-fn select(table: &[Limbs; 1 << WINDOW], digit: u32) -> Element {
+fn select<const ENTRIES: usize>(table: &[Limbs; ENTRIES], digit: u32) -> Element {
     let mut entry = [0u32; LIMBS];
     for (index, candidate) in (0u32..).zip(table) {
         entry = choose(index == digit, candidate, &entry);
@@ -701,6 +762,37 @@ mod tests {
     }
 
     #[test]
+    fn comb_rows_are_g_to_the_2_to_the_256_j() {
+        for (j, row) in COMB_ROWS.iter().enumerate() {
+            // 2^(256·(j+1)) as a big-endian exponent: a one and 32·(j+1) zero bytes.
+            let mut exponent = vec![0u8; 1 + 32 * (j + 1)];
+            exponent[0] = 1;
+            assert_eq!(&Element::generator_pow(&exponent).to_be_bytes(), row);
+        }
+    }
+
+    #[test]
+    fn comb_powers_match_reference() {
+        let mut random = Bytes(13);
+        let mut exponents = vec![[0u8; COMB_BYTES], [0xff; COMB_BYTES]];
+        for _ in 0..3 {
+            let mut exponent = [0u8; COMB_BYTES];
+            random.fill(&mut exponent);
+            exponents.push(exponent);
+        }
+        for exponent in &exponents {
+            let mut padded = [0u8; BYTES];
+            padded[BYTES - COMB_BYTES..].copy_from_slice(exponent);
+            let e = U3072::from_be_slice(&padded);
+            assert_eq!(
+                Element::generator_pow(exponent).to_be_bytes(),
+                bytes_of(&reference(&small(2)).pow_bounded_exp(&e, 8 * COMB_BYTES as u32)),
+                "exponent {exponent:02x?}"
+            );
+        }
+    }
+
+    #[test]
     fn powers_in_slices_match_powers_in_one_go() {
         let mut random = Bytes(5);
         let base = Element::from_be_bytes(&random.value());
@@ -723,6 +815,16 @@ mod tests {
             assert_eq!(g_calls, calls);
             assert_eq!(g_power.finish().to_be_bytes(), whole_g);
         }
+        // The comb's 256 columns, 10 at a time.
+        let mut secret = [0u8; COMB_BYTES];
+        random.fill(&mut secret);
+        let mut comb = Exponentiation::generator(&secret);
+        let calls = (0..30).take_while(|_| !comb.advance(10)).count();
+        assert_eq!(calls, 25);
+        assert_eq!(
+            comb.finish().to_be_bytes(),
+            Exponentiation::generator(&secret).finish().to_be_bytes()
+        );
     }
 
     #[test]
