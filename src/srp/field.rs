@@ -11,7 +11,11 @@
 //!   (4N² + R·N)/R < 2N (Walter). Elements stay below 2N; only [`Element::to_be_bytes`]
 //!   reduces fully. No step branches on or indexes by a value.
 //! * **g = 2**: g^e multiplies by 2^digit between squarings, a shift and one word-sized
-//!   reduction instead of a full product ([`Element::generator_pow`]).
+//!   reduction instead of a full product ([`Element::generator_pow`]); for SRP's 1024-bit
+//!   `a` a fixed-base comb over precomputed g^(2^256j) needs a quarter of the squarings
+//!   ([`Powers::Comb`]).
+//! * **Slices**: an [`Exponentiation`] advances a few steps at a time, so that the browser
+//!   shell can yield to the page between slices.
 
 use core::hint::black_box;
 
