@@ -254,7 +254,7 @@ pub enum Step {
     /// Signed in.
     Done(SignedIn),
     /// Call [`SignIn::compute`] until it returns the next step: SRP math that the driver may
-    /// split into slices (a few exponent windows per call) and yield between.
+    /// split into slices (a few exponentiation steps per call) and yield between.
     Compute,
     /// Wait `delay_ms` (0 = no wait), send this, and feed the reply back.
     Send {
@@ -327,10 +327,10 @@ enum Computing {
 }
 
 impl Computing {
-    fn advance(&mut self, windows: usize) -> bool {
+    fn advance(&mut self, steps: usize) -> bool {
         match self {
-            Self::Initiate { work, .. } | Self::DeviceAuth { work, .. } => work.advance(windows),
-            Self::Claim { work, .. } => work.advance(windows),
+            Self::Initiate { work, .. } | Self::DeviceAuth { work, .. } => work.advance(steps),
+            Self::Claim { work, .. } => work.advance(steps),
         }
     }
 }
@@ -425,18 +425,18 @@ impl SignIn {
         Ok(request)
     }
 
-    /// Runs up to `windows` exponent windows (5 modular squarings each) of the pending
+    /// Runs up to `steps` exponentiation steps (at most 5 squarings and a product each) of the pending
     /// [`Step::Compute`]; the next step once the math is done.
     pub fn compute(
         &mut self,
         env: &mut dyn Environment,
-        windows: usize,
+        steps: usize,
     ) -> Result<Option<Step>, Error> {
         let State::Computing(mut computing) = core::mem::replace(&mut self.state, State::Finished)
         else {
             return Err(Error::InvalidConfig("No SRP work is pending.".into()));
         };
-        if !computing.advance(windows) {
+        if !computing.advance(steps) {
             self.state = State::Computing(computing);
             return Ok(None);
         }

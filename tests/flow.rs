@@ -77,7 +77,7 @@ fn settle(flow: &mut SignIn, env: &mut TestEnv, step: Result<Step, Error>) -> Re
     let mut calls = 0;
     while matches!(step, Step::Compute) {
         calls += 1;
-        // A step computes at most g^x (52 windows) and one 1025-bit power (205 windows).
+        // A step computes at most g^x (52 windows) and the power a + u·x (207 windows).
         assert!(calls <= 300, "compute did not finish");
         if let Some(next) = flow.compute(env, 1)? {
             assert!(calls > 50, "SRP math finished in {calls} one-window slices");

@@ -58,7 +58,7 @@ impl SrpClient {
         Self::start(a).finish()
     }
 
-    /// A = g^a mod N, as work to [`ClientWork::advance`] a few windows at a time.
+    /// A = g^a mod N, as work to [`ClientWork::advance`] a few steps at a time.
     pub fn start(a: EphemeralSecret) -> ClientWork {
         ClientWork {
             power: Exponentiation::generator(a.exponent()),
@@ -86,7 +86,7 @@ impl SrpClient {
             .finish())
     }
 
-    /// [`Self::process_challenge`] as work to [`KeyWork::advance`] a few windows at a time;
+    /// [`Self::process_challenge`] as work to [`KeyWork::advance`] a few steps at a time;
     /// the checks on the inputs are done here.
     pub fn begin_challenge(
         self,
@@ -123,9 +123,10 @@ pub struct ClientWork {
 }
 
 impl ClientWork {
-    /// Runs up to `windows` more exponent windows (5 squarings each); true once A is known.
-    pub fn advance(&mut self, windows: usize) -> bool {
-        self.power.advance(windows)
+    /// Runs up to `steps` more exponentiation steps (one squaring and one product each:
+    /// a 1024-bit `a` takes 256); true once A is known.
+    pub fn advance(&mut self, steps: usize) -> bool {
+        self.power.advance(steps)
     }
 
     /// The client (running whatever is left); rejects an `a` whose A is 0 mod N.
@@ -162,19 +163,19 @@ pub struct KeyWork {
 }
 
 impl KeyWork {
-    /// Runs up to `windows` more exponent windows (5 squarings each) of the current
+    /// Runs up to `steps` more exponentiation steps (5 squarings and one product each) of the current
     /// exponentiation; true once S is known.
-    pub fn advance(&mut self, windows: usize) -> bool {
+    pub fn advance(&mut self, steps: usize) -> bool {
         match &mut self.stage {
             KeyStage::Verifier(g_x) => {
-                if g_x.advance(windows) {
+                if g_x.advance(steps) {
                     let g_x = g_x.value().clone();
                     let power = premaster_power(&self.b, &self.a, &self.x, &self.u, &g_x);
                     self.stage = KeyStage::Premaster(power);
                 }
                 false
             }
-            KeyStage::Premaster(s) => s.advance(windows),
+            KeyStage::Premaster(s) => s.advance(steps),
         }
     }
 

@@ -373,7 +373,7 @@ impl Inner {
         loop {
             let deadline = js_sys::Date::now() + SLICE_MS;
             while js_sys::Date::now() < deadline {
-                // One window (5 squarings) per call, a fraction of a millisecond.
+                // One exponentiation step per call, a fraction of a millisecond.
                 if let Some(step) = flow.compute(env, 1)? {
                     return Ok(step);
                 }

@@ -449,7 +449,7 @@ describe("SRP math in slices", () => {
     });
     const value = assertOk(result);
     assert.equal(value.username, "alice");
-    // A (256 comb columns) and the key (52 + 206 windows), two steps per slice.
+    // A (256 comb columns) and the key (52 + 207 windows), two steps per slice.
     assert.ok(value.yields > 200, `yielded ${value.yields} times`);
   });
 
