@@ -425,60 +425,46 @@ describe("handlers and abort", () => {
 });
 
 describe("SRP math in slices", () => {
-  // The clock is made to run 4 ms per Date.now() call, so the SDK's 10 ms slices end after a
-  // few exponent windows whatever the machine's speed: the count of yields is deterministic
-  // in kind (many), not a timing.
+  // The clock is made to run 4 ms per Date.now() call, so the SDK's 10 ms slices end after two
+  // exponentiation steps whatever the machine's speed: the yields are counted, not timed.
+  // `abortAt`: abort the sign-in at that yield.
+  const slicedSignIn = async (auth, sdk, { abortAt = 0 }) => {
+    const realNow = Date.now;
+    const realYield = scheduler.yield.bind(scheduler);
+    const controller = new AbortController();
+    let skew = 0;
+    let yields = 0;
+    Date.now = () => realNow() + (skew += 4);
+    scheduler.yield = () => {
+      if (++yields === abortAt) controller.abort();
+      return realYield();
+    };
+    try {
+      const tokens = await auth.signIn({
+        username: "alice",
+        password: "Passw0rd!",
+        signal: controller.signal,
+      });
+      return { username: tokens.username, yields };
+    } catch (e) {
+      return { error: e.name, yields };
+    } finally {
+      Date.now = realNow;
+      scheduler.yield = realYield;
+    }
+  };
+
   test("the SRP math yields to the page between slices, and the sign-in succeeds", async () => {
-    const result = await run(async (auth) => {
-      const realNow = Date.now;
-      let skew = 0;
-      let yields = 0;
-      const realYield = scheduler.yield.bind(scheduler);
-      Date.now = () => realNow() + (skew += 4);
-      scheduler.yield = () => {
-        yields += 1;
-        return realYield();
-      };
-      try {
-        const tokens = await auth.signIn({ username: "alice", password: "Passw0rd!" });
-        return { username: tokens.username, yields };
-      } finally {
-        Date.now = realNow;
-        scheduler.yield = realYield;
-      }
-    });
-    const value = assertOk(result);
+    const value = assertOk(await run(slicedSignIn));
     assert.equal(value.username, "alice");
     // A (256 comb columns) and the key (52 + 207 windows), two steps per slice.
     assert.ok(value.yields > 200, `yielded ${value.yields} times`);
   });
 
   test("abort between slices rejects with AbortError before the claim is sent", async () => {
-    const result = await run(async (auth) => {
-      const realNow = Date.now;
-      let skew = 0;
-      let yields = 0;
-      const realYield = scheduler.yield.bind(scheduler);
-      const controller = new AbortController();
-      Date.now = () => realNow() + (skew += 4);
-      scheduler.yield = () => {
-        // Past A (256 comb columns, two per slice: about 128 yields; InitiateAuth is out by
-        // then), into the session key (about 130 more).
-        if (++yields === 180) controller.abort();
-        return realYield();
-      };
-      try {
-        await auth.signIn({ username: "alice", password: "Passw0rd!", signal: controller.signal });
-        return { name: "none" };
-      } catch (e) {
-        return { name: e.name, yields };
-      } finally {
-        Date.now = realNow;
-        scheduler.yield = realYield;
-      }
-    });
-    const value = assertOk(result);
-    assert.equal(value.name, "AbortError");
+    // Past A (about 128 yields; InitiateAuth is out by then), into the session key.
+    const value = assertOk(await run(slicedSignIn, { abortAt: 180 }));
+    assert.equal(value.error, "AbortError");
     assert.equal(value.yields, 180, "stopped at the first yield after the abort");
     const calls = (await emulator.log()).map((entry) => entry.operation);
     assert.deepEqual(calls, ["InitiateAuth"], "the claim was never sent");
