@@ -1,6 +1,8 @@
 //! The app client's settings, the platform seam, and the one-shot calls (refresh, sign-out,
 //! forgot password) that need no state machine.
 
+use alloc::string::String;
+
 use crate::error::Error;
 use crate::json::Json;
 use crate::secret_hash::secret_hash;

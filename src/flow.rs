@@ -13,6 +13,10 @@
 //!        MFA_SETUP ─▶ AssociateSoftwareToken ─▶ Ask(mfaSetup) ─▶ VerifySoftwareToken ─▶ RespondToAuthChallenge
 //! ```
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use zeroize::Zeroize;
 
 use crate::client::{

@@ -5,6 +5,9 @@
 //! (the size breakdown in the performance issue puts those at ~35 KB). Numbers keep their source
 //! text; only integers are ever read from them.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Deepest nesting the parser accepts; Cognito replies nest three levels.
 const MAX_DEPTH: usize = 32;
 

@@ -1,5 +1,8 @@
 //! Cognito's AWS JSON 1.1 wire format: operations, request bodies, replies and error bodies.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::error::{Error, ServiceError};
 use crate::json::Json;
 

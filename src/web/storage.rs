@@ -1,10 +1,12 @@
 //! Where tokens and remembered devices live: memory (the default), the browser's Web Storage,
 //! or any object with `getItem` / `setItem` / `removeItem` (sync or async).
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
