@@ -44,7 +44,10 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// Without std, the allocator std would have brought (the same dlmalloc).
+/// Talc, not the dlmalloc std would bring: 4.8 KB less wasm (2.2 KB gzip), and its safe
+/// single-threaded-wasm constructor needs no `unsafe` here. Growing each heap anew and
+/// reallocating by copy are its smallest settings; the SRP hot loops do not allocate.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::cell::TalcSyncCell<talc::wasm::WasmGrowAndClaim, talc::wasm::WasmBinning> =
+    talc::cell::TalcSyncCell::new_wasm(talc::wasm::WasmGrowAndClaim);
