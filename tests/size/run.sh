@@ -21,7 +21,7 @@ const budgets = [
   {
     name: "ESM core: pkg/cognito_wasm_bg.wasm + cognito_wasm.js + index.js",
     files: ["pkg/cognito_wasm_bg.wasm", "pkg/cognito_wasm.js", "pkg/index.js"],
-    ceiling: 60.0 * KB,
+    ceiling: 58.5 * KB,
     target: 26 * KB,
   },
   {
