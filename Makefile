@@ -14,7 +14,8 @@ test: setup lint test-native test-wasm test-interop test-browser test-emulator t
 lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets --features std -- -D warnings
 
 test-native: setup
 	cargo test --workspace

@@ -2,6 +2,9 @@
 //! wasm ships it: encoding in the standard alphabet with padding; decoding either alphabet,
 //! with any trailing `=` ignored (as Amplify accepts SECRET_BLOCK, and as JWTs come).
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard Base64 with `=` padding.

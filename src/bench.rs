@@ -2,6 +2,8 @@
 //! (feature `bench`, never part of the shipped package): the native bench loop and the
 //! browser bench page time exactly this function.
 
+use alloc::string::String;
+
 use crate::error::SrpError;
 use crate::srp::{parse_hex, Credentials, EphemeralSecret, SrpClient};
 

@@ -1,6 +1,9 @@
 //! The app client's settings, the platform seam, and the one-shot calls (refresh, sign-out,
 //! forgot password) that need no state machine.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::error::Error;
 use crate::json::Json;
 use crate::secret_hash::secret_hash;
@@ -193,13 +196,15 @@ pub(crate) fn add_metadata(body: &mut Json, metadata: &StringMap) {
 }
 
 /// `base` overlaid with `overrides` (per-call values win over the configured default).
+/// A loop, not `filter`/`collect`: ~400 bytes less wasm (issue 6).
 pub fn merge_metadata(base: &StringMap, overrides: &StringMap) -> StringMap {
-    let mut merged: StringMap = base
-        .iter()
-        .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k))
-        .cloned()
-        .collect();
-    merged.extend(overrides.iter().cloned());
+    let mut merged = Vec::with_capacity(base.len() + overrides.len());
+    for pair in base {
+        if !overrides.iter().any(|(key, _)| *key == pair.0) {
+            merged.push(pair.clone());
+        }
+    }
+    merged.extend_from_slice(overrides);
     merged
 }
 

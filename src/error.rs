@@ -1,5 +1,6 @@
 //! Errors of the pure core and the sign-in engine. None of them carries a secret.
 
+use alloc::string::String;
 use core::fmt;
 
 /// Why an SRP computation was refused. Each names the protocol field at fault.

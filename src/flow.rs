@@ -15,6 +15,11 @@
 //!        MFA_SETUP ─▶ AssociateSoftwareToken ─▶ Ask(mfaSetup) ─▶ VerifySoftwareToken ─▶ RespondToAuthChallenge
 //! ```
 
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use zeroize::Zeroize;
 
 use crate::client::{

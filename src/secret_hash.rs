@@ -1,5 +1,7 @@
 //! SECRET_HASH for app clients with a secret.
 
+use alloc::string::String;
+
 use crate::srp::group_hmac;
 
 /// SECRET_HASH = Base64(HMAC-SHA256(key = client secret, message = username | client id)).

@@ -1,6 +1,8 @@
 //! Cognito's TIMESTAMP: `EEE MMM d HH:mm:ss 'UTC' yyyy` in English, UTC, day not zero-padded
 //! (`Tue Sep 3 07:05:09 UTC 2024`). A zero-padded day fails as "Incorrect username or password".
 
+use alloc::string::String;
+
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -1,5 +1,8 @@
 //! The client half: `a` and `A`, then the session key and the claim signature.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use zeroize::{Zeroize, Zeroizing};
 
 use super::group::{

@@ -17,6 +17,8 @@
 //! * **Slices**: an [`Exponentiation`] advances a few steps at a time, so that the browser
 //!   shell can yield to the page between slices.
 
+use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::hint::black_box;
 
 use zeroize::Zeroizing;

@@ -1,5 +1,8 @@
 //! The group (N, g, k), Cognito's padHex encoding and the hashes built on it.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 

@@ -1,6 +1,8 @@
 //! The server half, used by the emulator and by tests as an independent check of the client:
 //! B = (k·v + g^b) mod N, then S = (A·v^u)^b mod N.
 
+use alloc::string::String;
+
 use super::client::{EphemeralSecret, SessionKey};
 use super::group::{
     check_public, fixed_be, multiplier, parse_public, scrambler, to_min_hex, Element, Public,

@@ -1,6 +1,9 @@
 //! Password verifiers: what ConfirmDevice registers for a remembered device, and what the
 //! emulator stores per user.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use zeroize::Zeroize;
 
 use super::group::{pad_hex_bytes, private_key, Element};

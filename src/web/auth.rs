@@ -1,10 +1,12 @@
 //! `WasmAuth`, the object behind the package's `CognitoAuth`: sign-in driver, token session,
 //! refresh, sign-out and password reset.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::{Rc, Weak};
+use alloc::boxed::Box;
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::Pin;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -147,7 +149,7 @@ impl Session {
 
 /// Whole milliseconds as JSON number text, without `core::fmt`.
 fn js_number(ms: f64) -> String {
-    js::number_text(ms.max(0.0).round())
+    js::number_text(js_sys::Math::round(ms.max(0.0)))
 }
 
 /// Everything a `CognitoAuth` instance owns.

@@ -1,5 +1,7 @@
 //! Calling the app's challenge handlers and reading their answers.
 
+use alloc::vec::Vec;
+
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;

@@ -1,5 +1,8 @@
 //! Small conversions between JS values and the core's types. Nothing here panics on odd input.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,10 +1,9 @@
 //! Where tokens and remembered devices live: memory (the default), the browser's Web Storage,
 //! or any object with `getItem` / `setItem` / `removeItem` (sync or async).
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -14,8 +13,9 @@ use crate::error::Error;
 
 /// A key-value store for the SDK's state.
 pub enum Storage {
-    /// Gone on reload (the default: nothing outlives the page).
-    Memory(RefCell<Vec<(String, String)>>),
+    /// Gone on reload (the default: nothing outlives the page). A JS `Map`: less wasm than
+    /// a Rust map of owned strings (issue 6).
+    Memory(js_sys::Map),
     /// `localStorage`, `sessionStorage` or an app's `StorageLike` object.
     Js(JsValue),
 }
@@ -27,7 +27,7 @@ impl Storage {
             || option.is_null()
             || option.as_string().as_deref() == Some("memory")
         {
-            return Ok(Self::Memory(RefCell::new(Vec::new())));
+            return Ok(Self::Memory(js_sys::Map::new()));
         }
         let object = match option.as_string().as_deref() {
             Some(name @ ("localStorage" | "sessionStorage")) => {
@@ -60,13 +60,7 @@ impl Storage {
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Pending {
         match self {
-            Self::Memory(items) => Pending::ready(
-                items
-                    .borrow()
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map_or(JsValue::NULL, |(_, v)| JsValue::from_str(v)),
-            ),
+            Self::Memory(items) => Pending::ready(items.get(&JsValue::from_str(key))),
             Self::Js(object) => Pending::call(object, "getItem", key, None),
         }
     }
@@ -75,9 +69,7 @@ impl Storage {
     pub fn set(&self, key: &str, value: &str) -> Pending {
         match self {
             Self::Memory(items) => {
-                let mut items = items.borrow_mut();
-                items.retain(|(k, _)| k != key);
-                items.push((key.into(), value.into()));
+                items.set(&JsValue::from_str(key), &JsValue::from_str(value));
                 Pending::ready(JsValue::UNDEFINED)
             }
             Self::Js(object) => Pending::call(object, "setItem", key, Some(value)),
@@ -88,7 +80,7 @@ impl Storage {
     pub fn remove(&self, key: &str) -> Pending {
         match self {
             Self::Memory(items) => {
-                items.borrow_mut().retain(|(k, _)| k != key);
+                items.delete(&JsValue::from_str(key));
                 Pending::ready(JsValue::UNDEFINED)
             }
             Self::Js(object) => Pending::call(object, "removeItem", key, None),

@@ -1,5 +1,7 @@
 //! One Cognito call over `fetch`: the configured function, or the global one.
 
+use alloc::string::String;
+
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

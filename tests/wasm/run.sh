@@ -11,4 +11,5 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 # workspace member) is not part of this run.
 # The runner gives each test file 20 s by default; a loaded CI machine may need more.
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
-exec wasm-pack --log-level warn test --headless --chrome
+# Feature `std`: the test harness is std, so the crate links std's panic handler, not its own.
+exec wasm-pack --log-level warn test --headless --chrome -- --features std
