@@ -21,13 +21,13 @@ const budgets = [
   {
     name: "ESM core: pkg/cognito_wasm_bg.wasm + cognito_wasm.js + index.js",
     files: ["pkg/cognito_wasm_bg.wasm", "pkg/cognito_wasm.js", "pkg/index.js"],
-    ceiling: 58.2 * KB,
+    ceiling: 61.7 * KB,
     target: 26 * KB,
   },
   {
     name: "classic script with the element: pkg/cognito-wasm.iife.js",
     files: ["pkg/cognito-wasm.iife.js"],
-    ceiling: 65.5 * KB,
+    ceiling: 68.7 * KB,
     target: 40 * KB,
   },
 ];
