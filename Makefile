@@ -15,6 +15,8 @@ lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+	CARGO_TARGET_DIR=target/simd cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets \
+	  --config .cargo/simd.toml -- -D warnings
 
 test-native: setup
 	cargo test --workspace

@@ -3,9 +3,8 @@
 # OUT_DIR gets cognito_wasm.js and cognito_wasm_bg.wasm. Used by build-pkg.sh and bench.sh.
 # Usage: scripts/build-wasm.sh baseline|simd TARGET_DIR OUT_DIR [CARGO_BUILD_ARGS...]
 #
-# simd adds -C target-feature=+simd128 (src/srp/field/simd.rs) through --config, which adds to
-# .cargo/config.toml's flags where RUSTFLAGS would replace them. Give each kind its own
-# TARGET_DIR: different flags rebuild every dependency.
+# simd adds -C target-feature=+simd128 (src/srp/field/simd.rs) from .cargo/simd.toml. Give each
+# kind its own TARGET_DIR: different flags rebuild every dependency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -14,7 +13,7 @@ shift 3
 case $kind in
   baseline) config=() features=() ;;
   simd)
-    config=(--config "target.wasm32-unknown-unknown.rustflags=['-Ctarget-feature=+simd128']")
+    config=(--config .cargo/simd.toml)
     features=(--enable-simd)
     ;;
   *)

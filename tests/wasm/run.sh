@@ -14,7 +14,6 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
 wasm-pack --log-level warn test --headless --chrome
 # Again with wasm SIMD, as the package's main build (src/srp/field/simd.rs), in its own target
-# dir; --config adds the feature to .cargo/config.toml's flags (RUSTFLAGS would replace them).
+# dir (see .cargo/simd.toml).
 echo "wasm: again with +simd128" >&2
-CARGO_TARGET_DIR=target/simd wasm-pack --log-level warn test --headless --chrome -- \
-  --config "target.wasm32-unknown-unknown.rustflags=['-Ctarget-feature=+simd128']"
+CARGO_TARGET_DIR=target/simd wasm-pack --log-level warn test --headless --chrome -- --config .cargo/simd.toml
