@@ -16,6 +16,8 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --all-targets --features std -- -D warnings
+	CARGO_TARGET_DIR=target/simd cargo clippy -p cognito-wasm --target wasm32-unknown-unknown --lib \
+	  --config .cargo/simd.toml -- -D warnings
 
 test-native: setup
 	cargo test --workspace

@@ -1,4 +1,7 @@
-/** Loads the wasm once. `CognitoAuth.create` calls it; call it yourself to host the `.wasm` elsewhere. */
+/**
+ * Loads the wasm once. `CognitoAuth.create` calls it; call it yourself to host the `.wasm`
+ * elsewhere (`cognito_wasm_simd_bg.wasm` needs wasm SIMD, `cognito_wasm_bg.wasm` does not).
+ */
 export function init(options?: {
   module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 }): Promise<unknown>;
@@ -11,7 +14,8 @@ export type SdkErrorName =
   | "InvalidServerResponse"
   | "ChallengeHandlerMissing"
   | "HandlerError"
-  | "SrpError";
+  | "SrpError"
+  | "UnsupportedBrowser";
 
 /** Every rejection of this SDK. */
 export class CognitoAuthError extends Error {

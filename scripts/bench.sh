@@ -22,22 +22,11 @@ fi
 bash scripts/build-pkg.sh
 cargo build -q --release -p cognito-emulator
 
-# The same crate with the bench entry point, in its own target dir so it never overwrites
-# the package build's artifacts; optimised like the package.
-CARGO_TARGET_DIR=$out/cargo cargo build -q --release --target wasm32-unknown-unknown \
-  -p cognito-wasm --features bench
-wasm-bindgen --target web --out-dir "$out/wasm" \
-  "$out/cargo/wasm32-unknown-unknown/release/cognito_wasm.wasm"
-tests/js/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  -o "$out/wasm/cognito_wasm_bg.wasm" "$out/wasm/cognito_wasm_bg.wasm"
-# The same with wasm SIMD (src/srp/field/simd.rs), measured but not shipped (RUSTFLAGS replaces
-# .cargo/config.toml's flags, so its sha2 cfg is repeated).
-RUSTFLAGS="-C target-feature=+simd128 --cfg sha2_backend_soft=\"compact\"" CARGO_TARGET_DIR=$out/cargo-simd cargo build -q --release \
-  --target wasm32-unknown-unknown -p cognito-wasm --features bench
-wasm-bindgen --target web --out-dir "$out/wasm-simd" \
-  "$out/cargo-simd/wasm32-unknown-unknown/release/cognito_wasm.wasm"
-tests/js/node_modules/.bin/wasm-opt -Oz --enable-simd --strip-debug --strip-producers \
-  -o "$out/wasm-simd/cognito_wasm_bg.wasm" "$out/wasm-simd/cognito_wasm_bg.wasm"
+# The same crate with the bench entry point, both builds as in the package (the shipped one with
+# wasm SIMD, the fallback without), in their own target dirs so they never overwrite the
+# package build's artifacts.
+bash scripts/build-wasm.sh simd "$out/cargo-simd" "$out/wasm-simd" --features bench
+bash scripts/build-wasm.sh baseline "$out/cargo" "$out/wasm" --features bench
 
 # The JS SDKs: their SRP code for timing, and a minimal sign-in for the size comparison.
 esbuild=tests/js/node_modules/.bin/esbuild

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: wasm-pack's glue (--target web), the hand-owned files of
-# pkg-template/, the <cognito-login> module and the classic-script build with the wasm inlined.
-# Usage: scripts/build-pkg.sh. The wasm is rebuilt only when the crate or this script changed.
+# Builds the npm package into pkg/: two wasm builds with their wasm-bindgen glue (--target web),
+# the hand-owned files of pkg-template/, the <cognito-login> module and the classic-script build
+# with the SIMD wasm inlined.
+# Usage: scripts/build-pkg.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -12,20 +13,31 @@ if [ ! -x "$modules/.bin/esbuild" ] || [ ! -x "$modules/.bin/wasm-opt" ]; then
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >&2
 fi
 
+# Two builds of the crate behind the same glue: with wasm SIMD (Chrome 91, Firefox 89, Safari
+# 16.4), what index.js loads where WebAssembly.validate accepts a SIMD module, and the baseline
+# for other browsers. Both are rebuilt only when the crate or these scripts changed.
 wasm=pkg/cognito_wasm_bg.wasm
-inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh)
+simd_wasm=pkg/cognito_wasm_simd_bg.wasm
+inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh scripts/build-wasm.sh)
 [ -d .cargo ] && inputs+=(.cargo)
-if [ ! -f "$wasm" ] || [ -n "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
-  wasm-pack build --target web --release --no-pack --out-dir pkg --out-name cognito_wasm >&2
-  rm -f pkg/.gitignore pkg/cognito_wasm.d.ts pkg/cognito_wasm_bg.wasm.d.ts
-  # Size pass (issue 6): wasm-opt -Oz from the pinned npm binaryen in tests/js, dropping the
-  # name and producers sections (-36% raw, -25% gzip on the wasm).
-  "$modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers -o "$wasm" "$wasm"
+if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
+  builds=target/pkg-wasm
+  bash scripts/build-wasm.sh baseline target "$builds/baseline" --lib
+  bash scripts/build-wasm.sh simd target/simd "$builds/simd" --lib
+  # One glue serves both files, so the builds must agree on every import and export.
+  if ! diff -u "$builds/baseline/cognito_wasm.js" "$builds/simd/cognito_wasm.js" >&2; then
+    echo "the SIMD and baseline builds have different wasm-bindgen glue" >&2
+    exit 1
+  fi
+  mkdir -p pkg
+  cp "$builds/simd/cognito_wasm_bg.wasm" "$simd_wasm"
   # wasm-bindgen's generated glue, minified (issue 6: 5.2 -> 3.7 KB gzip); nobody reads it.
-  "$modules/.bin/esbuild" pkg/cognito_wasm.js --minify --format=esm --target=es2022 \
-    --log-level=warning --allow-overwrite --outfile=pkg/cognito_wasm.js
+  "$modules/.bin/esbuild" "$builds/baseline/cognito_wasm.js" --minify --format=esm \
+    --target=es2022 --log-level=warning --outfile=pkg/cognito_wasm.js
+  cp "$builds/baseline/cognito_wasm_bg.wasm" "$wasm"
 fi
-cp pkg-template/package.json pkg-template/index.js pkg-template/index.d.ts pkg-template/element.d.ts pkg/
+cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/index.d.ts \
+  pkg-template/element.d.ts pkg/
 
 cargo_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 package_version=$(node -p 'require("./pkg/package.json").version')
@@ -47,13 +59,13 @@ banner="/*! cognito-wasm $package_version (MIT OR Apache-2.0); bundles lean-qr $
 esbuild pkg-template/element.js --format=esm --external:./index.js --banner:js="$banner" \
   --outfile=pkg/element.js
 
-# The classic script: entry, element and glue in one minified IIFE, the wasm gzipped inside
-# (smaller than base64 of the raw bytes once served compressed).
+# The classic script: entry, element and glue in one minified IIFE, the SIMD wasm gzipped inside
+# (smaller than base64 of the raw bytes once served compressed; one build keeps it small).
 stage=target/pkg-iife
 rm -rf "$stage"
 mkdir -p "$stage"
-cp pkg/index.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
-gzip -9 -n -c "$wasm" >"$stage/cognito_wasm_bg.wasm.gz"
+cp pkg/index.js pkg/simd.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
+gzip -9 -n -c "$simd_wasm" >"$stage/cognito_wasm_simd_bg.wasm.gz"
 esbuild "$stage/iife.js" --format=iife --global-name=CognitoWasm --minify --loader:.gz=binary \
   --log-override:empty-import-meta=silent --legal-comments=none --banner:js="$banner" \
   --outfile=pkg/cognito-wasm.iife.js

@@ -73,6 +73,19 @@ test("the script runs only with its integrity hash", async () => {
   await page.close();
 });
 
+test("without wasm SIMD the element shows a typed UnsupportedBrowser error, not a crash", async () => {
+  const page = await openWatched(browser, server.url + pagePath, { withoutSimd: true });
+  await page.waitForFunction(() => customElements.get("cognito-login"));
+  await login(page).getByRole("alert").filter({ hasText: "lacks WebAssembly SIMD" }).waitFor();
+  assert.deepEqual((await page.events()).map((e) => [e.type, e.name]), [["error", "UnsupportedBrowser"]]);
+  const rejection = await page.evaluate(() =>
+    window.CognitoWasm.CognitoAuth.create({ userPoolId: "us-east-1_DemoPool1", clientId: "demo-client" })
+      .then(() => null, (error) => [error instanceof window.CognitoWasm.CognitoAuthError, error.name]));
+  assert.deepEqual(rejection, [true, "UnsupportedBrowser"]);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("alice, typed with the keyboard alone; a wrong password is announced first", async () => {
   const page = await open();
   assert.equal(await focused(page), "username", "focus starts in the form");

@@ -20,11 +20,13 @@ test("the tarball holds exactly the listed files", () => {
     "cognito-wasm.iife.js",
     "cognito_wasm.js",
     "cognito_wasm_bg.wasm",
+    "cognito_wasm_simd_bg.wasm",
     "element.d.ts",
     "element.js",
     "index.d.ts",
     "index.js",
     "package.json",
+    "simd.js",
   ]);
 });
 
@@ -36,7 +38,8 @@ test("package.json: ESM, no side effects, types first, every export shipped", ()
     if (typeof target !== "string") assert.equal(Object.keys(target)[0], "types", subpath);
     for (const file of targets) assert.ok(packed.includes(file.replace(/^\.\//, "")), `${subpath} -> ${file}`);
   }
-  assert.ok(manifest.exports["./cognito_wasm_bg.wasm"], "the .wasm is its own subpath");
+  assert.ok(manifest.exports["./cognito_wasm_bg.wasm"], "the baseline .wasm is its own subpath");
+  assert.ok(manifest.exports["./cognito_wasm_simd_bg.wasm"], "the SIMD .wasm is its own subpath");
 });
 
 test("no shipped file contains eval( or new Function", async () => {
@@ -63,6 +66,18 @@ test("importing the entry and the element does nothing, even without a DOM", asy
     assert.equal(typeof globalThis.window, "undefined");
   } finally {
     globalThis.fetch = realFetch;
+  }
+});
+
+test("the SIMD probe is a module Node's V8 (which has wasm SIMD) accepts, and only with SIMD", async () => {
+  const { simdSupported } = await import(join(PKG, "simd.js"));
+  assert.equal(simdSupported(), true);
+  const validate = WebAssembly.validate;
+  WebAssembly.validate = () => false;
+  try {
+    assert.equal(simdSupported(), false);
+  } finally {
+    WebAssembly.validate = validate;
   }
 });
 

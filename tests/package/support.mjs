@@ -30,10 +30,12 @@ export async function writePage(name, html) {
 
 /**
  * Opens `url` with CSP violations and the page's events recorded before any of its scripts run:
- * `page.violations()` and `page.events()`.
+ * `page.violations()` and `page.events()`. `withoutSimd` makes the page a browser without wasm
+ * SIMD, as far as the package can tell: WebAssembly.validate answers false.
  */
-export async function openWatched(browser, url) {
+export async function openWatched(browser, url, { withoutSimd = false } = {}) {
   const page = await openPage(browser, "about:blank");
+  if (withoutSimd) await page.addInitScript(() => (WebAssembly.validate = () => false));
   await page.addInitScript(() => {
     window.__violations = [];
     window.__events = [];
