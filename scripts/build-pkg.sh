@@ -18,7 +18,7 @@ fi
 # for other browsers. Both are rebuilt only when the crate or these scripts changed.
 wasm=pkg/cognito_wasm_bg.wasm
 simd_wasm=pkg/cognito_wasm_simd_bg.wasm
-inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh scripts/build-wasm.sh)
+inputs=(src Cargo.toml Cargo.lock scripts/build-pkg.sh scripts/build-wasm.sh scripts/short-imports.mjs)
 [ -d .cargo ] && inputs+=(.cargo)
 if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
   builds=target/pkg-wasm
@@ -35,6 +35,8 @@ if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -new
   "$modules/.bin/esbuild" "$builds/baseline/cognito_wasm.js" --minify --format=esm \
     --target=es2022 --log-level=warning --outfile=pkg/cognito_wasm.js
   cp "$builds/baseline/cognito_wasm_bg.wasm" "$wasm"
+  # Short import names in both files and the glue (issue 6: wasm-bindgen's are hashed).
+  node scripts/short-imports.mjs pkg/cognito_wasm.js "$simd_wasm" "$wasm"
 fi
 cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/index.d.ts \
   pkg-template/element.d.ts pkg/
