@@ -16,7 +16,7 @@ use crate::srp_auth::{self, Claim, PendingSrp};
 use crate::store::{PasswordRecord, User};
 use crate::test_hooks::CallRecord;
 use crate::totp;
-use crate::triggers::{self, Invocation};
+use crate::triggers;
 use crate::users;
 
 /// Answers one MFA challenge may get (the last wrong one ends the session).
@@ -315,12 +315,6 @@ async fn verify_custom_answer(
     answer: &str,
     metadata: Option<&StringMap>,
 ) -> ApiResult<bool> {
-    let invocation = Invocation {
-        trigger: TriggerName::VerifyAuthChallengeResponse,
-        source: "VerifyAuthChallengeResponse_Authentication",
-        username: &user.username,
-        client_id: &ctx.client.client_id,
-    };
     let request = json!({
         "userAttributes": user.event_attributes(),
         "privateChallengeParameters": private,
@@ -328,7 +322,14 @@ async fn verify_custom_answer(
         "clientMetadata": triggers::metadata(metadata),
         "userNotFound": false,
     });
-    let response = triggers::invoke(ctx.app, ctx.record, invocation, request).await?;
+    let response = ctx
+        .trigger(
+            TriggerName::VerifyAuthChallengeResponse,
+            "VerifyAuthChallengeResponse_Authentication",
+            user,
+            request,
+        )
+        .await?;
     Ok(response.is_some_and(|r| r["answerCorrect"].as_bool() == Some(true)))
 }
 

@@ -182,6 +182,26 @@ pub struct Ctx<'a> {
     pub record: &'a mut CallRecord,
 }
 
+impl Ctx<'_> {
+    /// Runs `trigger` (as `source`) for `user` of this call's client, if the pool configures
+    /// it: `Ok(None)` when it does not, else the event's `response`.
+    pub async fn trigger(
+        &mut self,
+        trigger: TriggerName,
+        source: &str,
+        user: &User,
+        request: Value,
+    ) -> ApiResult<Option<Value>> {
+        let invocation = Invocation {
+            trigger,
+            source,
+            username: &user.username,
+            client_id: &self.client.client_id,
+        };
+        triggers::invoke(self.app, self.record, invocation, request).await
+    }
+}
+
 impl Progress {
     fn new(client_id: &str, username: &str, device_key: Option<&String>) -> Self {
         Self {
@@ -354,18 +374,18 @@ async fn start_sign_in(
     metadata: Option<&StringMap>,
 ) -> ApiResult<()> {
     users::check_account(user)?;
-    let invocation = Invocation {
-        trigger: TriggerName::PreAuthentication,
-        source: "PreAuthentication_Authentication",
-        username: &user.username,
-        client_id: &ctx.client.client_id,
-    };
     let request = json!({
         "userAttributes": user.event_attributes(),
         "validationData": triggers::metadata(metadata),
         "userNotFound": false,
     });
-    triggers::invoke(ctx.app, ctx.record, invocation, request).await?;
+    ctx.trigger(
+        TriggerName::PreAuthentication,
+        "PreAuthentication_Authentication",
+        user,
+        request,
+    )
+    .await?;
     Ok(())
 }
 
@@ -543,27 +563,19 @@ async fn define_next(
         return Err(ApiError::incorrect_credentials());
     }
     let session = Value::Array(custom.history.clone());
-    let invoke = |trigger, source| Invocation {
-        trigger,
-        source,
-        username: &user.username,
-        client_id: &ctx.client.client_id,
-    };
-    let define = invoke(
-        TriggerName::DefineAuthChallenge,
-        "DefineAuthChallenge_Authentication",
-    );
-    let create = invoke(
-        TriggerName::CreateAuthChallenge,
-        "CreateAuthChallenge_Authentication",
-    );
     let request = json!({
         "userAttributes": user.event_attributes(),
         "session": session,
         "clientMetadata": triggers::metadata(metadata),
         "userNotFound": false,
     });
-    let decision = triggers::invoke(ctx.app, ctx.record, define, request)
+    let decision = ctx
+        .trigger(
+            TriggerName::DefineAuthChallenge,
+            "DefineAuthChallenge_Authentication",
+            user,
+            request,
+        )
         .await?
         .unwrap_or_default();
     if decision["failAuthentication"].as_bool() == Some(true) {
@@ -587,7 +599,13 @@ async fn define_next(
                 "clientMetadata": triggers::metadata(metadata),
                 "userNotFound": false,
             });
-            let created = triggers::invoke(ctx.app, ctx.record, create, request)
+            let created = ctx
+                .trigger(
+                    TriggerName::CreateAuthChallenge,
+                    "CreateAuthChallenge_Authentication",
+                    user,
+                    request,
+                )
                 .await?
                 .ok_or_else(|| lambda_error("CreateAuthChallenge is not configured"))?;
             let parameters = created["publicChallengeParameters"]
@@ -659,18 +677,18 @@ async fn finish(
     };
     let device_key = known_device.as_deref().or(new_device.as_deref());
     let mut result = mint(ctx, user, device_key, source, metadata, None).await?;
-    let invocation = Invocation {
-        trigger: TriggerName::PostAuthentication,
-        source: "PostAuthentication_Authentication",
-        username: &user.username,
-        client_id: &ctx.client.client_id,
-    };
     let request = json!({
         "userAttributes": user.event_attributes(),
         "newDeviceUsed": new_device.is_some(),
         "clientMetadata": triggers::metadata(metadata),
     });
-    triggers::invoke(ctx.app, ctx.record, invocation, request).await?;
+    ctx.trigger(
+        TriggerName::PostAuthentication,
+        "PostAuthentication_Authentication",
+        user,
+        request,
+    )
+    .await?;
     if let (Some(key), Some(map)) = (new_device, result.as_object_mut()) {
         map.insert(
             "NewDeviceMetadata".into(),
@@ -695,18 +713,13 @@ async fn mint(
     metadata: Option<&StringMap>,
     refreshing: Option<Refreshing<'_>>,
 ) -> ApiResult<Value> {
-    let invocation = Invocation {
-        trigger: TriggerName::PreTokenGeneration,
-        source,
-        username: &user.username,
-        client_id: &ctx.client.client_id,
-    };
     let request = json!({
         "userAttributes": user.event_attributes(),
         "groupConfiguration": { "groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": null },
         "clientMetadata": triggers::metadata(metadata),
     });
-    let overrides = triggers::invoke(ctx.app, ctx.record, invocation, request)
+    let overrides = ctx
+        .trigger(TriggerName::PreTokenGeneration, source, user, request)
         .await?
         .map(|r| r["claimsOverrideDetails"].clone())
         .unwrap_or_default();
