@@ -3,6 +3,7 @@
 // sign-in for any pool, a redacted timeline of every request, the token claims, and the triggers
 // the emulator ran with the ClientMetadata each received (from its /__log).
 import { CognitoAuth } from "/pkg/index.js";
+import { SETTINGS_KEY, loadSettings } from "./settings.js";
 
 const DEMO_PASSWORD = "Passw0rd!";
 const DEMO_CODE = "123456"; // the demo pool's testCode: every SMS and email code
@@ -17,14 +18,6 @@ const DEMO_USERS = [
   { username: "grace", title: "MFA choice", detail: "SELECT_MFA_TYPE, then TOTP", totpSecret: "GRACETOTPSECRETGRACETOTPSECRET22", mfaChoice: "SOFTWARE_TOKEN_MFA" },
   { username: "henry", title: "TOTP set-up", detail: "MFA_SETUP while signing in" },
 ];
-const DEFAULTS = {
-  userPoolId: "us-east-1_DemoPool1",
-  clientId: "demo-client",
-  endpoint: "http://127.0.0.1:9229/",
-  authFlow: "USER_SRP_AUTH",
-  clientMetadata: { app: "playground", campaign: "spring-launch" },
-};
-const SETTINGS_KEY = "cognito-wasm-demo.settings";
 const $ = (id) => document.getElementById(id);
 
 /** A DOM element with attributes and children. */
@@ -40,19 +33,16 @@ function h(tag, attributes, ...children) {
 
 // ---- settings ---------------------------------------------------------------------------------
 
-function loadSettings() {
-  const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? "{}");
-  const settings = { ...DEFAULTS, ...saved };
-  // `make demo` (and the tests) pass the emulator they started; applied once, then dropped from the URL.
-  const endpoint = new URLSearchParams(location.search).get("endpoint");
-  if (endpoint) {
-    settings.endpoint = endpoint;
+/** The shared settings; a `?endpoint=` is applied once, then dropped from the URL. */
+function loadPlaygroundSettings() {
+  const settings = loadSettings();
+  if (new URLSearchParams(location.search).get("endpoint")) {
     history.replaceState(null, "", location.pathname);
   }
   return settings;
 }
 
-let settings = loadSettings();
+let settings = loadPlaygroundSettings();
 let auth = null; // CognitoAuth for the current settings, made on first use
 
 function saveSettings() {

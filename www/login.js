@@ -1,16 +1,8 @@
 // The element page: one <cognito-login> configured from the playground's settings (or
 // ?endpoint=), its events listed, a theme switcher, and the SRI snippet for this build.
-const SETTINGS_KEY = "cognito-wasm-demo.settings";
-const settings = {
-  userPoolId: "us-east-1_DemoPool1",
-  clientId: "demo-client",
-  endpoint: "http://127.0.0.1:9229/",
-  authFlow: "USER_SRP_AUTH",
-  clientMetadata: { app: "playground", campaign: "spring-launch" },
-  ...JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? "{}"),
-};
-const endpoint = new URLSearchParams(location.search).get("endpoint");
-if (endpoint) settings.endpoint = endpoint;
+import { loadSettings } from "./settings.js";
+
+const settings = loadSettings();
 
 const login = document.createElement("cognito-login");
 login.setAttribute("user-pool-id", settings.userPoolId);
