@@ -723,10 +723,11 @@ impl SignIn {
 
     /// The answer to DEVICE_SRP_AUTH: DEVICE_KEY and the device exchange's `SRP_A`.
     fn answer_device_srp_auth(&mut self, srp: SrpClient, challenge: &Challenge) -> Step {
-        let mut responses = vec![("SRP_A".into(), srp.srp_a())];
+        let mut responses = StringMap::new();
         if let Some(device) = &self.params.device {
-            responses.insert(0, ("DEVICE_KEY".into(), device.device_key.clone()));
+            responses.push(("DEVICE_KEY".into(), device.device_key.clone()));
         }
+        responses.push(("SRP_A".into(), srp.srp_a()));
         let metadata = self.params.client_metadata.clone();
         let request = self.respond(challenge, responses, &metadata);
         self.state = State::AwaitDeviceVerifier { srp };
