@@ -15,6 +15,11 @@ pub trait Environment {
     fn random(&mut self, buf: &mut [u8]) -> Result<(), Error>;
     /// Seconds since the Unix epoch (the local clock).
     fn now(&self) -> u64;
+    /// Parses the JSON text a challenge parameter carries (`requiredAttributes`). The browser
+    /// shell uses the browser's own `JSON.parse`, so that no JSON parser ships in the wasm.
+    fn parse_json(&self, text: &str) -> Option<Json> {
+        Json::parse(text).ok()
+    }
 }
 
 /// Consecutive retryable failures tolerated before giving up.

@@ -492,7 +492,7 @@ impl SignIn {
                     challenge,
                     secret_code: Some(secret.into()),
                 };
-                Ok(self.ask(asked, None))
+                Ok(self.ask(&*env, asked, None))
             }
             State::AwaitVerifyToken { mut asked } => {
                 if json.get("Status").and_then(Json::as_str) != Some("SUCCESS") {
@@ -502,7 +502,7 @@ impl SignIn {
                         status: 200,
                         request_id: None,
                     });
-                    return Ok(self.ask(asked, Some(refused)));
+                    return Ok(self.ask(&*env, asked, Some(refused)));
                 }
                 if let Some(session) = json.get("Session").and_then(Json::as_str) {
                     asked.challenge.session = Some(session.into());
@@ -555,10 +555,10 @@ impl SignIn {
             State::AwaitChallengeReply { asked: Some(asked) }
                 if asked.handler.may_retry_after(&error) =>
             {
-                Ok(self.ask(asked, Some(error)))
+                Ok(self.ask(&*env, asked, Some(error)))
             }
             State::AwaitVerifyToken { asked } if asked.handler.may_retry_after(&error) => {
-                Ok(self.ask(asked, Some(error)))
+                Ok(self.ask(&*env, asked, Some(error)))
             }
             State::AwaitDevice {
                 mut done,
@@ -689,7 +689,7 @@ impl SignIn {
                     challenge,
                     secret_code: None,
                 };
-                Ok(self.ask(asked, None))
+                Ok(self.ask(&*env, asked, None))
             }
         }
     }
@@ -832,7 +832,7 @@ impl SignIn {
     }
 
     /// Asks the app; `attempt` counts how often this challenge came in a row.
-    fn ask(&mut self, asked: Asked, error: Option<Error>) -> Step {
+    fn ask(&mut self, env: &dyn Environment, asked: Asked, error: Option<Error>) -> Step {
         let name = asked.challenge.name.clone();
         let attempt = match &self.streak {
             Some((last, n)) if *last == name => n + 1,
@@ -841,7 +841,7 @@ impl SignIn {
         self.streak = Some((name.clone(), attempt));
         let parameters = asked.challenge.parameters.clone();
         let required_attributes = lookup(&parameters, "requiredAttributes")
-            .and_then(|text| Json::parse(text).ok())
+            .and_then(|text| env.parse_json(text))
             .map(|json| match json {
                 Json::Array(items) => items
                     .iter()

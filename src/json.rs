@@ -3,13 +3,15 @@
 //! Cognito speaks JSON 1.1 with strings, small integers, booleans and string maps. A value type
 //! of our own keeps `core::fmt`, float formatting and serde's visitors out of the wasm binary
 //! (the size breakdown in the performance issue puts those at ~35 KB). Numbers keep their source
-//! text; only integers are ever read from them.
+//! text; only integers are ever read from them. The wasm build parses with the browser's
+//! `JSON.parse` instead (`Environment::parse_json`, the shell's transport and storage), so
+//! [`Json::parse`] serves the native builds and tests and does not ship.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Deepest nesting the parser accepts; Cognito replies nest three levels.
-const MAX_DEPTH: usize = 32;
+pub const MAX_DEPTH: usize = 32;
 
 /// A JSON value. Object members keep their order; lookups take the first match.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,9 @@ use wasm_bindgen::JsValue;
 
 use crate::client::Environment;
 use crate::error::Error;
+use crate::json::Json;
 
-/// Randomness from `crypto.getRandomValues`, time from `Date.now()`.
+/// Randomness from `crypto.getRandomValues`, time from `Date.now()`, JSON from `JSON.parse`.
 pub struct WebEnv;
 
 impl Environment for WebEnv {
@@ -39,6 +40,10 @@ impl Environment for WebEnv {
 
     fn now(&self) -> u64 {
         (js_sys::Date::now() / 1000.0) as u64
+    }
+
+    fn parse_json(&self, text: &str) -> Option<Json> {
+        js::parse_json(text)
     }
 }
 

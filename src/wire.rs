@@ -78,8 +78,9 @@ impl Request {
 pub struct HttpReply {
     /// HTTP status.
     pub status: u16,
-    /// The body text.
-    pub body: String,
+    /// The body, when it is JSON (the transport parses it: the browser shell with the
+    /// browser's `JSON.parse`, so that no JSON parser ships in the wasm).
+    pub body: Option<Json>,
     /// The `x-amzn-ErrorType` header.
     pub error_type: Option<String>,
     /// The `x-amzn-RequestId` header.
@@ -91,13 +92,12 @@ impl HttpReply {
     /// `x-amzn-ErrorType`, else the body's `code` or `__type`, cut at the first `:` or `,`
     /// and after any `#` (AWS JSON 1.1 rules).
     pub fn into_json(self) -> Result<Json, Error> {
-        let parsed = Json::parse(&self.body);
         if (200..300).contains(&self.status) {
-            return parsed.map_err(|_| {
+            return self.body.ok_or_else(|| {
                 Error::InvalidServerResponse("The service replied with malformed JSON.".into())
             });
         }
-        let body = parsed.unwrap_or(Json::Null);
+        let body = self.body.unwrap_or(Json::Null);
         let field = |key: &str| body.get(key).and_then(Json::as_str);
         let raw_name = self
             .error_type
@@ -285,7 +285,7 @@ mod tests {
     fn reply(status: u16, body: &str, error_type: Option<&str>) -> HttpReply {
         HttpReply {
             status,
-            body: body.into(),
+            body: Json::parse(body).ok(),
             error_type: error_type.map(Into::into),
             request_id: Some("req-1".into()),
         }

@@ -129,7 +129,7 @@ fn field<'a>(request: &'a Request, path: &[&str]) -> Option<&'a str> {
 fn service_error(name: &str, status: u16) -> Error {
     HttpReply {
         status,
-        body: ["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat(),
+        body: Json::parse(&["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat()).ok(),
         error_type: None,
         request_id: None,
     }

@@ -302,7 +302,7 @@ impl Inner {
     async fn restore(self: &Rc<Self>) -> Result<(), Error> {
         let stored = self.storage.get(&self.storage_key).await?.as_string();
         let session = stored
-            .and_then(|text| Json::parse(&text).ok())
+            .and_then(|text| js::parse_json(&text))
             .and_then(|json| Session::from_json(&json));
         if let Some(session) = session {
             self.set_session(Some(session)).await?;
@@ -616,7 +616,7 @@ impl Inner {
 
 /// A remembered device as stored by `save_device` (an unreadable one counts as none).
 fn parse_device(stored: Option<String>) -> Option<DeviceSecret> {
-    let json = Json::parse(&stored?).ok()?;
+    let json = js::parse_json(&stored?)?;
     let text = |key: &str| json.get(key).and_then(Json::as_str).map(String::from);
     Some(DeviceSecret {
         device_key: text("deviceKey")?,

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::Error;
+use crate::json::{Json, MAX_DEPTH};
 use crate::wire::StringMap;
 
 /// `object[key]`, or `undefined` when `object` is not an object or the getter throws.
@@ -76,6 +77,46 @@ pub fn number_text(n: f64) -> String {
         .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default()
+}
+
+/// JSON text parsed by the browser's `JSON.parse` (no JSON parser ships in the wasm), or
+/// `None` when it is not JSON or nests deeper than [`MAX_DEPTH`].
+pub fn parse_json(text: &str) -> Option<Json> {
+    json_from_js(&js_sys::JSON::parse(text).ok()?, 0)
+}
+
+/// The [`Json`] of a value `JSON.parse` made. Numbers keep `String(n)` as their text, which
+/// is exact for the integers Cognito sends.
+fn json_from_js(value: &JsValue, depth: usize) -> Option<Json> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if let Some(text) = value.as_string() {
+        return Some(Json::String(text));
+    }
+    if let Some(number) = value.as_f64() {
+        return Some(Json::Number(number_text(number)));
+    }
+    if let Some(flag) = value.as_bool() {
+        return Some(Json::Bool(flag));
+    }
+    if let Some(array) = value.dyn_ref::<Array>() {
+        let mut items = Vec::new();
+        for item in array.iter() {
+            items.push(json_from_js(&item, depth + 1)?);
+        }
+        return Some(Json::Array(items));
+    }
+    if !value.is_object() {
+        return Some(Json::Null);
+    }
+    let mut members = Vec::new();
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let pair: Array = entry.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        members.push((key, json_from_js(&pair.get(1), depth + 1)?));
+    }
+    Some(Json::Object(members))
 }
 
 /// A future of `value`: what it settles to if it is a thenable, else the value itself.

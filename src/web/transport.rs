@@ -75,14 +75,14 @@ impl Transport {
             status: response.status(),
             error_type: header("x-amzn-ErrorType"),
             request_id: header("x-amzn-RequestId"),
-            body: String::new(),
+            body: None,
         };
         let text = response.text().map_err(|e| network_error(&e, signal))?;
         let body = JsFuture::from(text)
             .await
             .map_err(|e| network_error(&e, signal))?
             .as_string()
-            .unwrap_or_default();
+            .and_then(|text| super::js::parse_json(&text));
         HttpReply { body, ..reply }.into_json()
     }
 

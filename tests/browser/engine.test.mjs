@@ -515,6 +515,38 @@ describe("faults and retries", () => {
     assert.deepEqual(assertOk(result), { name: "InvalidServerResponse", after: "alice" });
   });
 
+  test("replies go through the browser's strict JSON.parse, with the core's depth limit", async () => {
+    // An app fetch that answers InitiateAuth with each body in turn, then lets calls through.
+    const result = await run(async (_auth, sdk) => {
+      const deep = "[".repeat(40) + "]".repeat(40);
+      const bodies = ['{"ChallengeName":"X",}', `{"ChallengeName":"X","Deep":${deep}}`];
+      const fetch = (url, init) => {
+        const target = init.headers["X-Amz-Target"];
+        if (target.endsWith(".InitiateAuth") && bodies.length) {
+          return Promise.resolve(new Response(bodies.shift(), { status: 200 }));
+        }
+        return window.fetch(url, init);
+      };
+      const auth = await sdk.CognitoAuth.create({
+        userPoolId: "us-east-1_DemoPool1",
+        clientId: "demo-client",
+        endpoint: window.endpoint,
+        fetch,
+      });
+      const names = [];
+      for (let i = 0; i < 2; i++) {
+        await auth.signIn({ username: "alice", password: "Passw0rd!" }).catch((e) => names.push(e.name));
+      }
+      const after = await auth.signIn({ username: "alice", password: "Passw0rd!" });
+      return { names, after: after.username, expiresIn: Math.round((after.expiresAt - Date.now()) / 1000) };
+    });
+    const value = assertOk(result);
+    assert.deepEqual(value.names, ["InvalidServerResponse", "InvalidServerResponse"]);
+    assert.equal(value.after, "alice");
+    // ExpiresIn and the claims are numbers read through the same parser.
+    assert.ok(value.expiresIn > 3500 && value.expiresIn <= 3600, String(value.expiresIn));
+  });
+
   test("an unreachable endpoint is a NetworkError", async () => {
     const result = await run(signIn, { username: "alice" }, { endpoint: "http://127.0.0.1:9/" });
     assert.equal(result.ok, false);
