@@ -23,6 +23,7 @@ test("the tarball holds exactly the listed files", () => {
     "cognito_wasm_simd_bg.wasm",
     "element.d.ts",
     "element.js",
+    "global.d.ts",
     "index.d.ts",
     "index.js",
     "package.json",
