@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 
-import { launchBrowser, openPage, startEmulator, startStaticServer } from "./harness.mjs";
+import { openPage, startStack } from "./harness.mjs";
 
 const POOL = "us-east-1_DemoPool1";
 const PASSWORD = "Passw0rd!";
@@ -14,19 +14,12 @@ const META = { app: "engine-test", tenant: "acme" };
 let emulator;
 let site;
 let browser;
+let stop;
 let page;
 
-before(async () => {
-  emulator = await startEmulator();
-  site = await startStaticServer();
-  browser = await launchBrowser();
-});
+before(async () => ({ emulator, server: site, browser, stop } = await startStack()));
 
-after(async () => {
-  await browser?.close();
-  site?.stop();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 beforeEach(async () => {
   await emulator.reset();

@@ -114,6 +114,31 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * What a browser suite runs against: the emulator, a static server of the repository (each
+ * response under the Content-Security-Policy `csp(emulator.url)` when `csp` is given) and
+ * Chromium. `stop()` shuts down whatever of them started.
+ */
+export async function startStack({ csp } = {}) {
+  const started = [];
+  const stop = async () => {
+    for (const close of started.reverse()) await close();
+  };
+  try {
+    const emulator = await startEmulator();
+    started.push(() => emulator.stop());
+    const policy = csp?.(emulator.url);
+    const server = await startStaticServer(policy ? { headers: () => ({ "content-security-policy": policy }) } : {});
+    started.push(() => server.stop());
+    const browser = await launchBrowser();
+    started.push(() => browser.close());
+    return { emulator, server, browser, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /** A page whose console errors and uncaught exceptions are collected in `page.problems`. */
 export async function openPage(browser, url) {
   const page = await browser.newPage();

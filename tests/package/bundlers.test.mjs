@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { cp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ROOT, launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { ROOT, startStack } from "../browser/harness.mjs";
 import { ARTIFACTS, openWatched, strictCsp } from "./support.mjs";
 
 const APP = join(ARTIFACTS, "app");
@@ -15,6 +15,7 @@ const modules = createRequire(join(ROOT, "tests/js/package.json"));
 let emulator;
 let server;
 let browser;
+let stop;
 
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
 
@@ -35,17 +36,10 @@ before(async () => {
   await webpackBuild();
   await writeFile(join(APP, "dist-webpack/index.html"),
     '<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<script src="main.js"></script>\n');
-  emulator = await startEmulator();
-  const csp = strictCsp(emulator.url, "'self'");
-  server = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
-  browser = await launchBrowser();
+  ({ emulator, server, browser, stop } = await startStack({ csp: (url) => strictCsp(url, "'self'") }));
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 /** The emitted .wasm files of a build, by which package file each one is (same bytes). */
 async function emittedWasm(assets) {

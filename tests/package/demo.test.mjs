@@ -4,28 +4,23 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { startStack } from "../browser/harness.mjs";
 import { ARTIFACTS, PASSWORD, openWatched } from "./support.mjs";
 
 const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "henry"];
 let emulator;
 let server;
 let browser;
+let stop;
 let page;
 
 before(async () => {
-  emulator = await startEmulator();
-  server = await startStaticServer();
-  browser = await launchBrowser();
+  ({ emulator, server, browser, stop } = await startStack());
   page = await openWatched(browser, `${server.url}/www/index.html?endpoint=${encodeURIComponent(emulator.url)}`);
   await page.setViewportSize({ width: 1440, height: 1000 });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 const screenshot = (target, name) => target.screenshot({ path: join(ARTIFACTS, `demo-${name}.png`), fullPage: true });
 

@@ -4,20 +4,18 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { startStack, startStaticServer } from "../browser/harness.mjs";
 import { ARTIFACTS, PASSWORD, POOL, integrity, openWatched, strictCsp, totp, writePage } from "./support.mjs";
 
 const METADATA = { source: "element-test", locale: "en-GB" };
 let emulator;
 let server;
 let browser;
+let stop;
 let pagePath;
 
 before(async () => {
-  emulator = await startEmulator();
-  const csp = strictCsp(emulator.url);
-  server = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
-  browser = await launchBrowser();
+  ({ emulator, server, browser, stop } = await startStack({ csp: (url) => strictCsp(url) }));
   const page = (hash) => `<!doctype html>
 <html lang="en">
 <meta charset="utf-8">
@@ -30,11 +28,7 @@ before(async () => {
   await writePage("element-bad-integrity.html", page(`sha384-${"A".repeat(64)}`));
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 const login = (page) => page.locator("cognito-login");
 const heading = (page, name) => page.getByRole("heading", { name }).waitFor();

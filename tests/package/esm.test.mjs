@@ -2,25 +2,17 @@
 // it fetches): the sign-in works and no CSP violation is reported.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startEmulator, startStaticServer } from "../browser/harness.mjs";
+import { startStack, startStaticServer } from "../browser/harness.mjs";
 import { openWatched, strictCsp } from "./support.mjs";
 
 let emulator;
 let server;
 let browser;
+let stop;
 
-before(async () => {
-  emulator = await startEmulator();
-  const csp = strictCsp(emulator.url, "'self'");
-  server = await startStaticServer({ headers: () => ({ "content-security-policy": csp }) });
-  browser = await launchBrowser();
-});
+before(async () => ({ emulator, server, browser, stop } = await startStack({ csp: (url) => strictCsp(url, "'self'") })));
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 for (const [browserKind, withoutSimd, wasm] of [
   ["with wasm SIMD", false, "/pkg/cognito_wasm_simd_bg.wasm"],
