@@ -27,6 +27,8 @@ cargo build -q --release -p cognito-emulator
 # package build's artifacts.
 bash scripts/build-wasm.sh simd "$out/cargo-simd" "$out/wasm-simd" --features bench
 bash scripts/build-wasm.sh baseline "$out/cargo" "$out/wasm" --features bench
+# The size floor: the SIMD build with only the SRP math (bench entry point, no engine shell).
+bash scripts/build-wasm.sh simd "$out/cargo-simd" "$out/wasm-srp-only" --features srp-only
 
 # The JS SDKs: their SRP code for timing, and a minimal sign-in for the size comparison.
 esbuild=tests/js/node_modules/.bin/esbuild

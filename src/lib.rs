@@ -31,7 +31,7 @@ mod text;
 pub mod timestamp;
 pub mod wire;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "srp-only")))]
 mod web;
 
 pub use error::{Error, ServiceError, SrpError};
