@@ -4,7 +4,7 @@
 use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
-use core::cell::RefCell;
+use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
 
@@ -33,7 +33,6 @@ const REFRESH_LEEWAY_S: f64 = 60.0;
 const SLICE_MS: f64 = 10.0;
 
 /// The signed-in user's tokens, as kept in memory and in storage.
-#[derive(Clone)]
 struct Session {
     id_token: String,
     access_token: String,
@@ -169,9 +168,10 @@ struct Inner {
     emit: JsValue,
     /// `yieldToPage()`: a promise that settles in a later task (see [`SLICE_MS`]).
     yield_to_page: JsValue,
-    session: RefCell<Option<Session>>,
-    refreshing: RefCell<Option<Promise>>,
-    refresh_timer: RefCell<Option<Timeout>>,
+    /// Shared, so that a caller holds it across awaits without copying its strings.
+    session: Cell<Option<Rc<Session>>>,
+    refreshing: Cell<Option<Promise>>,
+    refresh_timer: Cell<Option<Timeout>>,
 }
 
 /// The wasm side of `CognitoAuth` (the package wraps it; apps never see this class).
@@ -292,9 +292,9 @@ impl Inner {
             emit: get(hooks, "emit"),
             yield_to_page: get(hooks, "yieldToPage"),
             client,
-            session: RefCell::new(None),
-            refreshing: RefCell::new(None),
-            refresh_timer: RefCell::new(None),
+            session: Cell::new(None),
+            refreshing: Cell::new(None),
+            refresh_timer: Cell::new(None),
         })
     }
 
@@ -429,13 +429,13 @@ impl Inner {
         force: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<JsValue, Failure> {
-        let Some(session) = self.session.borrow().clone() else {
+        let Some(session) = peek(&self.session) else {
             return Ok(JsValue::NULL);
         };
         if (!force && !session.expiring()) || session.refresh_token.is_none() {
             return Ok(session.to_js().into());
         }
-        let pending = self.refreshing.borrow().clone();
+        let pending = peek(&self.refreshing);
         let pending = match pending {
             Some(promise) => promise,
             None => {
@@ -444,11 +444,11 @@ impl Inner {
                     &self.error_class,
                     Box::pin(async move {
                         let outcome = me.refresh().await;
-                        me.refreshing.borrow_mut().take();
+                        me.refreshing.take();
                         outcome
                     }),
                 );
-                *self.refreshing.borrow_mut() = Some(promise.clone());
+                self.refreshing.set(Some(promise.clone()));
                 promise
             }
         };
@@ -459,7 +459,7 @@ impl Inner {
 
     /// REFRESH_TOKEN_AUTH. A transient failure keeps the tokens; an auth failure clears them.
     async fn refresh(self: &Rc<Self>) -> Result<JsValue, Failure> {
-        let Some(session) = self.session.borrow().clone() else {
+        let Some(session) = peek(&self.session) else {
             return Ok(JsValue::NULL);
         };
         let Some(refresh_token) = session.refresh_token.clone() else {
@@ -507,7 +507,7 @@ impl Inner {
     /// RevokeToken (when the tokens are revocable) or GlobalSignOut, then a local clear.
     /// The local clear happens even when the call fails; the failure is still reported.
     async fn sign_out(self: &Rc<Self>, global: bool) -> Result<(), Failure> {
-        let Some(session) = self.session.borrow().clone() else {
+        let Some(session) = peek(&self.session) else {
             return Ok(());
         };
         let claims = js::jwt_payload(&session.access_token)?;
@@ -569,7 +569,7 @@ impl Inner {
 
     /// Replaces the session in memory and storage, and (re)arms the refresh timer.
     async fn set_session(self: &Rc<Self>, session: Option<Session>) -> Result<(), Error> {
-        self.refresh_timer.borrow_mut().take();
+        self.refresh_timer.take();
         let stored = match &session {
             Some(s) => self.storage.set(&self.storage_key, &s.to_json().encode()),
             None => self.storage.remove(&self.storage_key),
@@ -589,9 +589,9 @@ impl Inner {
                     });
                 }
             });
-            *self.refresh_timer.borrow_mut() = Some(timer);
+            self.refresh_timer.set(Some(timer));
         }
-        *self.session.borrow_mut() = session;
+        self.session.set(session.map(Rc::new));
         Ok(())
     }
 
@@ -612,6 +612,14 @@ impl Inner {
             let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(event), detail);
         }
     }
+}
+
+/// A copy of what `cell` holds. Cells rather than `RefCell`s: no borrow is ever held, so
+/// the borrow checks and their panic paths would be code for nothing.
+fn peek<T: Clone>(cell: &Cell<Option<T>>) -> Option<T> {
+    let value = cell.take();
+    cell.set(value.clone());
+    value
 }
 
 /// A remembered device as stored by `save_device` (an unreadable one counts as none).
