@@ -205,53 +205,39 @@ impl WasmAuth {
     /// `signIn(options)` → tokens.
     #[wasm_bindgen(js_name = signIn)]
     pub fn sign_in(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move { inner.sign_in(&options).await })
+        self.spawn(self.inner.clone().sign_in(options))
     }
 
     /// `getTokens({ forceRefresh?, signal? })` → tokens or null.
     #[wasm_bindgen(js_name = getTokens)]
     pub fn get_tokens(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            let force = get(&options, "forceRefresh").is_truthy();
-            let signal = signal_of(&options)?;
-            inner.tokens(force, signal.as_ref()).await
-        })
+        self.spawn(self.inner.clone().get_tokens(options))
     }
 
     /// `signOut({ global? })`.
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            let global = get(&options, "global").is_truthy();
-            inner.sign_out(global).await.map(|()| JsValue::UNDEFINED)
-        })
+        self.spawn(self.inner.clone().sign_out(options))
     }
 
     /// `forgotPassword({ username, clientMetadata? })` → code delivery details.
     #[wasm_bindgen(js_name = forgotPassword)]
     pub fn forgot_password(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move { inner.forgot_password(&options).await })
+        self.spawn(self.inner.clone().forgot_password(options))
     }
 
     /// `confirmForgotPassword({ username, code, newPassword, clientMetadata? })`.
     #[wasm_bindgen(js_name = confirmForgotPassword)]
     pub fn confirm_forgot_password(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            inner
-                .confirm_forgot_password(&options)
-                .await
-                .map(|()| JsValue::UNDEFINED)
-        })
+        self.spawn(self.inner.clone().confirm_forgot_password(options))
     }
 }
 
 impl WasmAuth {
-    /// Runs `work` as a JS promise whose rejection is a `CognitoAuthError`.
-    fn spawn<F>(&self, work: impl FnOnce(Rc<Inner>) -> F) -> Promise
-    where
-        F: Future<Output = Result<JsValue, Failure>> + 'static,
-    {
-        promise_of(&self.inner.error_class, Box::pin(work(self.inner.clone())))
+    /// Runs `work` as a JS promise whose rejection is a `CognitoAuthError`. The methods it
+    /// runs own their `Rc` and options, so that no wrapping future is compiled per export.
+    fn spawn(&self, work: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
+        promise_of(&self.inner.error_class, Box::pin(work))
     }
 }
 
@@ -310,7 +296,8 @@ impl Inner {
         Ok(())
     }
 
-    async fn sign_in(self: &Rc<Self>, options: &JsValue) -> Result<JsValue, Failure> {
+    async fn sign_in(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let username = required_string(options, "username")?;
         let flow = match get_string(options, "authFlow") {
             None => AuthFlow::UserSrp,
@@ -423,6 +410,13 @@ impl Inner {
         Ok(tokens.into())
     }
 
+    /// `getTokens`, with the options read when the work starts.
+    async fn get_tokens(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let force = get(&options, "forceRefresh").is_truthy();
+        let signal = signal_of(&options)?;
+        self.tokens(force, signal.as_ref()).await
+    }
+
     /// Tokens, refreshed first when near expiry or forced; one refresh at a time.
     async fn tokens(
         self: &Rc<Self>,
@@ -506,9 +500,10 @@ impl Inner {
 
     /// RevokeToken (when the tokens are revocable) or GlobalSignOut, then a local clear.
     /// The local clear happens even when the call fails; the failure is still reported.
-    async fn sign_out(self: &Rc<Self>, global: bool) -> Result<(), Failure> {
+    async fn sign_out(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let global = get(&options, "global").is_truthy();
         let Some(session) = peek(&self.session) else {
-            return Ok(());
+            return Ok(JsValue::UNDEFINED);
         };
         let claims = js::jwt_payload(&session.access_token)?;
         let revocable = !get(&claims, "origin_jti").is_undefined();
@@ -527,10 +522,11 @@ impl Inner {
         };
         self.set_session(None).await?;
         self.emit("signedOut", &JsValue::UNDEFINED);
-        remote.map_err(Failure::from)
+        remote.map(|()| JsValue::UNDEFINED).map_err(Failure::from)
     }
 
-    async fn forgot_password(&self, options: &JsValue) -> Result<JsValue, Failure> {
+    async fn forgot_password(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let username = required_string(options, "username")?;
         let metadata = self.call_metadata(options)?;
         let request = self.client.forgot_password(&username, &metadata);
@@ -550,7 +546,8 @@ impl Inner {
         Ok(details.into())
     }
 
-    async fn confirm_forgot_password(&self, options: &JsValue) -> Result<(), Failure> {
+    async fn confirm_forgot_password(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let request = self.client.confirm_forgot_password(
             &required_string(options, "username")?,
             &required_string(options, "code")?,
@@ -559,7 +556,7 @@ impl Inner {
         );
         // Not retried: a code may be spent by a request whose reply was lost.
         self.transport.send(&request, None).await?;
-        Ok(())
+        Ok(JsValue::UNDEFINED)
     }
 
     fn call_metadata(&self, options: &JsValue) -> Result<StringMap, Error> {
