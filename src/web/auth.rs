@@ -4,7 +4,7 @@
 use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
-use core::cell::RefCell;
+use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
 
@@ -33,7 +33,6 @@ const REFRESH_LEEWAY_S: f64 = 60.0;
 const SLICE_MS: f64 = 10.0;
 
 /// The signed-in user's tokens, as kept in memory and in storage.
-#[derive(Clone)]
 struct Session {
     id_token: String,
     access_token: String,
@@ -169,9 +168,10 @@ struct Inner {
     emit: JsValue,
     /// `yieldToPage()`: a promise that settles in a later task (see [`SLICE_MS`]).
     yield_to_page: JsValue,
-    session: RefCell<Option<Session>>,
-    refreshing: RefCell<Option<Promise>>,
-    refresh_timer: RefCell<Option<Timeout>>,
+    /// Shared, so that a caller holds it across awaits without copying its strings.
+    session: Cell<Option<Rc<Session>>>,
+    refreshing: Cell<Option<Promise>>,
+    refresh_timer: Cell<Option<Timeout>>,
 }
 
 /// The wasm side of `CognitoAuth` (the package wraps it; apps never see this class).
@@ -205,53 +205,39 @@ impl WasmAuth {
     /// `signIn(options)` → tokens.
     #[wasm_bindgen(js_name = signIn)]
     pub fn sign_in(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move { inner.sign_in(&options).await })
+        self.spawn(self.inner.clone().sign_in(options))
     }
 
     /// `getTokens({ forceRefresh?, signal? })` → tokens or null.
     #[wasm_bindgen(js_name = getTokens)]
     pub fn get_tokens(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            let force = get(&options, "forceRefresh").is_truthy();
-            let signal = signal_of(&options)?;
-            inner.tokens(force, signal.as_ref()).await
-        })
+        self.spawn(self.inner.clone().get_tokens(options))
     }
 
     /// `signOut({ global? })`.
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            let global = get(&options, "global").is_truthy();
-            inner.sign_out(global).await.map(|()| JsValue::UNDEFINED)
-        })
+        self.spawn(self.inner.clone().sign_out(options))
     }
 
     /// `forgotPassword({ username, clientMetadata? })` → code delivery details.
     #[wasm_bindgen(js_name = forgotPassword)]
     pub fn forgot_password(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move { inner.forgot_password(&options).await })
+        self.spawn(self.inner.clone().forgot_password(options))
     }
 
     /// `confirmForgotPassword({ username, code, newPassword, clientMetadata? })`.
     #[wasm_bindgen(js_name = confirmForgotPassword)]
     pub fn confirm_forgot_password(&self, options: JsValue) -> Promise {
-        self.spawn(|inner| async move {
-            inner
-                .confirm_forgot_password(&options)
-                .await
-                .map(|()| JsValue::UNDEFINED)
-        })
+        self.spawn(self.inner.clone().confirm_forgot_password(options))
     }
 }
 
 impl WasmAuth {
-    /// Runs `work` as a JS promise whose rejection is a `CognitoAuthError`.
-    fn spawn<F>(&self, work: impl FnOnce(Rc<Inner>) -> F) -> Promise
-    where
-        F: Future<Output = Result<JsValue, Failure>> + 'static,
-    {
-        promise_of(&self.inner.error_class, Box::pin(work(self.inner.clone())))
+    /// Runs `work` as a JS promise whose rejection is a `CognitoAuthError`. The methods it
+    /// runs own their `Rc` and options, so that no wrapping future is compiled per export.
+    fn spawn(&self, work: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
+        promise_of(&self.inner.error_class, Box::pin(work))
     }
 }
 
@@ -292,9 +278,9 @@ impl Inner {
             emit: get(hooks, "emit"),
             yield_to_page: get(hooks, "yieldToPage"),
             client,
-            session: RefCell::new(None),
-            refreshing: RefCell::new(None),
-            refresh_timer: RefCell::new(None),
+            session: Cell::new(None),
+            refreshing: Cell::new(None),
+            refresh_timer: Cell::new(None),
         })
     }
 
@@ -310,7 +296,8 @@ impl Inner {
         Ok(())
     }
 
-    async fn sign_in(self: &Rc<Self>, options: &JsValue) -> Result<JsValue, Failure> {
+    async fn sign_in(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let username = required_string(options, "username")?;
         let flow = match get_string(options, "authFlow") {
             None => AuthFlow::UserSrp,
@@ -423,19 +410,26 @@ impl Inner {
         Ok(tokens.into())
     }
 
+    /// `getTokens`, with the options read when the work starts.
+    async fn get_tokens(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let force = get(&options, "forceRefresh").is_truthy();
+        let signal = signal_of(&options)?;
+        self.tokens(force, signal.as_ref()).await
+    }
+
     /// Tokens, refreshed first when near expiry or forced; one refresh at a time.
     async fn tokens(
         self: &Rc<Self>,
         force: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<JsValue, Failure> {
-        let Some(session) = self.session.borrow().clone() else {
+        let Some(session) = peek(&self.session) else {
             return Ok(JsValue::NULL);
         };
         if (!force && !session.expiring()) || session.refresh_token.is_none() {
             return Ok(session.to_js().into());
         }
-        let pending = self.refreshing.borrow().clone();
+        let pending = peek(&self.refreshing);
         let pending = match pending {
             Some(promise) => promise,
             None => {
@@ -444,11 +438,11 @@ impl Inner {
                     &self.error_class,
                     Box::pin(async move {
                         let outcome = me.refresh().await;
-                        me.refreshing.borrow_mut().take();
+                        me.refreshing.take();
                         outcome
                     }),
                 );
-                *self.refreshing.borrow_mut() = Some(promise.clone());
+                self.refreshing.set(Some(promise.clone()));
                 promise
             }
         };
@@ -459,7 +453,7 @@ impl Inner {
 
     /// REFRESH_TOKEN_AUTH. A transient failure keeps the tokens; an auth failure clears them.
     async fn refresh(self: &Rc<Self>) -> Result<JsValue, Failure> {
-        let Some(session) = self.session.borrow().clone() else {
+        let Some(session) = peek(&self.session) else {
             return Ok(JsValue::NULL);
         };
         let Some(refresh_token) = session.refresh_token.clone() else {
@@ -506,9 +500,10 @@ impl Inner {
 
     /// RevokeToken (when the tokens are revocable) or GlobalSignOut, then a local clear.
     /// The local clear happens even when the call fails; the failure is still reported.
-    async fn sign_out(self: &Rc<Self>, global: bool) -> Result<(), Failure> {
-        let Some(session) = self.session.borrow().clone() else {
-            return Ok(());
+    async fn sign_out(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let global = get(&options, "global").is_truthy();
+        let Some(session) = peek(&self.session) else {
+            return Ok(JsValue::UNDEFINED);
         };
         let claims = js::jwt_payload(&session.access_token)?;
         let revocable = !get(&claims, "origin_jti").is_undefined();
@@ -527,10 +522,11 @@ impl Inner {
         };
         self.set_session(None).await?;
         self.emit("signedOut", &JsValue::UNDEFINED);
-        remote.map_err(Failure::from)
+        remote.map(|()| JsValue::UNDEFINED).map_err(Failure::from)
     }
 
-    async fn forgot_password(&self, options: &JsValue) -> Result<JsValue, Failure> {
+    async fn forgot_password(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let username = required_string(options, "username")?;
         let metadata = self.call_metadata(options)?;
         let request = self.client.forgot_password(&username, &metadata);
@@ -550,7 +546,8 @@ impl Inner {
         Ok(details.into())
     }
 
-    async fn confirm_forgot_password(&self, options: &JsValue) -> Result<(), Failure> {
+    async fn confirm_forgot_password(self: Rc<Self>, options: JsValue) -> Result<JsValue, Failure> {
+        let options = &options;
         let request = self.client.confirm_forgot_password(
             &required_string(options, "username")?,
             &required_string(options, "code")?,
@@ -559,7 +556,7 @@ impl Inner {
         );
         // Not retried: a code may be spent by a request whose reply was lost.
         self.transport.send(&request, None).await?;
-        Ok(())
+        Ok(JsValue::UNDEFINED)
     }
 
     fn call_metadata(&self, options: &JsValue) -> Result<StringMap, Error> {
@@ -569,7 +566,7 @@ impl Inner {
 
     /// Replaces the session in memory and storage, and (re)arms the refresh timer.
     async fn set_session(self: &Rc<Self>, session: Option<Session>) -> Result<(), Error> {
-        self.refresh_timer.borrow_mut().take();
+        self.refresh_timer.take();
         let stored = match &session {
             Some(s) => self.storage.set(&self.storage_key, &s.to_json().encode()),
             None => self.storage.remove(&self.storage_key),
@@ -589,9 +586,9 @@ impl Inner {
                     });
                 }
             });
-            *self.refresh_timer.borrow_mut() = Some(timer);
+            self.refresh_timer.set(Some(timer));
         }
-        *self.session.borrow_mut() = session;
+        self.session.set(session.map(Rc::new));
         Ok(())
     }
 
@@ -612,6 +609,14 @@ impl Inner {
             let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(event), detail);
         }
     }
+}
+
+/// A copy of what `cell` holds. Cells rather than `RefCell`s: no borrow is ever held, so
+/// the borrow checks and their panic paths would be code for nothing.
+fn peek<T: Clone>(cell: &Cell<Option<T>>) -> Option<T> {
+    let value = cell.take();
+    cell.set(value.clone());
+    value
 }
 
 /// A remembered device as stored by `save_device` (an unreadable one counts as none).
