@@ -248,7 +248,12 @@ fn promise_of(
     work: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>,
 ) -> Promise {
     let error_class = error_class.clone();
-    future_to_promise(async move { work.await.map_err(|f| to_js(&error_class, &f)) })
+    future_to_promise(async move {
+        work.await.map_err(|failure| match failure {
+            Failure::Error { error, cause } => to_js(&error_class, &error, &cause),
+            Failure::Thrown(made) => made,
+        })
+    })
 }
 
 impl Inner {
@@ -339,7 +344,7 @@ impl Inner {
                 }
                 Step::Ask(prompt) => {
                     let answer = ask(&handlers, prompt, signal.as_ref(), |e| {
-                        to_js(&self.error_class, &e.clone().into())
+                        to_js(&self.error_class, e, &JsValue::UNDEFINED)
                     })
                     .await?;
                     flow.on_answer(answer)?
@@ -403,7 +408,7 @@ impl Inner {
             set(
                 &tokens,
                 "rememberDeviceError",
-                to_js(&self.error_class, &error.into()),
+                to_js(&self.error_class, &error, &JsValue::UNDEFINED),
             );
         }
         self.emit("signedIn", &tokens);
@@ -487,7 +492,7 @@ impl Inner {
                 Ok(tokens.into())
             }
             Err(error) => {
-                let js_error = to_js(&self.error_class, &error.clone().into());
+                let js_error = to_js(&self.error_class, &error, &JsValue::UNDEFINED);
                 self.emit("tokenRefreshFailed", &js_error);
                 if !error.retryable() {
                     self.set_session(None).await?;
@@ -661,13 +666,10 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, Failure> {
     Ok(Some(signal.unchecked_into()))
 }
 
-/// The JS error for a failure: `new errorClass(name, message, { retryable, requestId,
-/// challengeName, cause })`, or a plain `Error` with those properties.
-fn to_js(error_class: &JsValue, failure: &Failure) -> JsValue {
-    let (error, cause) = match failure {
-        Failure::Error { error, cause } => (error, cause),
-        Failure::Thrown(made) => return made.clone(),
-    };
+/// The JS error for `error` (with `cause`, a thrown value, or `undefined`): `new
+/// errorClass(name, message, { retryable, requestId, challengeName, cause })`. The package
+/// always passes its `CognitoAuthError`; were that missing, the message alone is thrown.
+fn to_js(error_class: &JsValue, error: &Error, cause: &JsValue) -> JsValue {
     let details = Object::new();
     set(&details, "retryable", error.retryable());
     if let Some(id) = error.request_id() {
@@ -681,14 +683,9 @@ fn to_js(error_class: &JsValue, failure: &Failure) -> JsValue {
     }
     let name = JsValue::from_str(error.name());
     let message = JsValue::from_str(&error.message());
-    if let Some(class) = error_class.dyn_ref::<js_sys::Function>() {
-        let args = js_sys::Array::of3(&name, &message, &details);
-        if let Ok(made) = js_sys::Reflect::construct(class, &args) {
-            return made;
-        }
-    }
-    let plain = js_sys::Error::new(&error.message());
-    plain.set_name(error.name());
-    let _ = Object::assign(&plain, &details);
-    plain.into()
+    let args = js_sys::Array::of3(&name, &message, &details);
+    error_class
+        .dyn_ref::<js_sys::Function>()
+        .and_then(|class| js_sys::Reflect::construct(class, &args).ok())
+        .unwrap_or(message)
 }
