@@ -512,10 +512,11 @@ impl Exponentiation {
     /// Applies up to `steps` more steps (each at most 5 squarings and one product); true
     /// once the power is complete.
     pub(crate) fn advance(&mut self, steps: usize) -> bool {
-        let first = self.powers.steps(self.exponent.len());
+        let total = self.powers.steps(self.exponent.len());
         for _ in 0..steps.min(self.steps_left) {
             let step = self.steps_left - 1;
-            if step + 1 < first {
+            // The first step (the most significant) starts from one: nothing to square yet.
+            if step + 1 < total {
                 for _ in 0..self.powers.squarings() {
                     self.acc = self.acc.square();
                 }
