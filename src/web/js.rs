@@ -50,10 +50,7 @@ pub fn map_from_object(value: &JsValue, what: &str) -> Result<StringMap, Error> 
         ));
     }
     let mut map = Vec::new();
-    for entry in Object::entries(value.unchecked_ref()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
+    for (key, value) in entries(value) {
         let text = match value.as_string() {
             Some(s) => s,
             None if value.as_bool().is_some() => {
@@ -69,6 +66,16 @@ pub fn map_from_object(value: &JsValue, what: &str) -> Result<StringMap, Error> 
         map.push((key, text));
     }
     Ok(map)
+}
+
+/// `Object.entries(object)` as (key, value) pairs.
+fn entries(object: &JsValue) -> impl Iterator<Item = (String, JsValue)> {
+    Object::entries(object.unchecked_ref())
+        .into_iter()
+        .map(|entry| {
+            let pair: Array = entry.unchecked_into();
+            (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
+        })
 }
 
 /// A number as JS prints it (`String(n)`), without `core::fmt`.
@@ -111,10 +118,8 @@ fn json_from_js(value: &JsValue, depth: usize) -> Option<Json> {
         return Some(Json::Null);
     }
     let mut members = Vec::new();
-    for entry in Object::entries(value.unchecked_ref()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        members.push((key, json_from_js(&pair.get(1), depth + 1)?));
+    for (key, member) in entries(value) {
+        members.push((key, json_from_js(&member, depth + 1)?));
     }
     Some(Json::Object(members))
 }
