@@ -25,6 +25,7 @@ pub mod client;
 pub mod error;
 pub mod flow;
 pub mod json;
+pub mod secret;
 pub mod secret_hash;
 pub mod srp;
 mod text;
