@@ -1,25 +1,20 @@
-//! The app client's settings, the platform seam, and the one-shot calls (refresh, sign-out,
-//! forgot password) that need no state machine.
+//! The app client's settings, the platform seam, and the bodies of the one-shot calls
+//! (refresh, sign-out, forgot password) that need no state machine.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::json::Json;
+use crate::json::ObjectWriter;
 use crate::secret_hash::secret_hash;
-use crate::wire::{string_map_json, Operation, Request, StringMap};
+use crate::wire::{Operation, Request, StringMap};
 
 /// What the core needs from the platform: randomness and the time.
 pub trait Environment {
     /// Fills `buf` from a cryptographically secure generator.
     fn random(&mut self, buf: &mut [u8]) -> Result<(), Error>;
-    /// Seconds since the Unix epoch (the local clock).
-    fn now(&self) -> u64;
-    /// Parses the JSON text a challenge parameter carries (`requiredAttributes`). The browser
-    /// shell uses the browser's own `JSON.parse`, so that no JSON parser ships in the wasm.
-    fn parse_json(&self, text: &str) -> Option<Json> {
-        Json::parse(text).ok()
-    }
+    /// Milliseconds since the Unix epoch (the local clock).
+    fn now_ms(&self) -> u64;
 }
 
 /// Consecutive retryable failures tolerated before giving up.
@@ -35,6 +30,13 @@ pub fn backoff_ms(retry: u32, noise: u16) -> u32 {
     half + u32::from(noise) % (half + 1)
 }
 
+/// [`backoff_ms`] with noise from the platform's generator.
+pub fn random_backoff(env: &mut dyn Environment, retry: u32) -> Result<u32, Error> {
+    let mut noise = [0u8; 2];
+    env.random(&mut noise)?;
+    Ok(backoff_ms(retry, u16::from_le_bytes(noise)))
+}
+
 /// One app client of one user pool.
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -44,7 +46,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Checks the pool id's `<region>_<name>` shape and a non-empty client id.
+    /// Checks the pool id's `<region>_<name>` shape (the region as AWS spells regions:
+    /// `us-east-1`, `eu-central-2`, `us-gov-west-1`) and a non-empty client id.
     pub fn new(
         user_pool_id: &str,
         client_id: &str,
@@ -52,6 +55,17 @@ impl ClientConfig {
     ) -> Result<Self, Error> {
         crate::srp::pool_name(user_pool_id)
             .map_err(|e| Error::InvalidConfig(["userPoolId: ", &e.message()].concat()))?;
+        let region = crate::text::split_once(user_pool_id, b'_').map_or("", |(region, _)| region);
+        if !is_region(region) {
+            return Err(Error::InvalidConfig(
+                [
+                    "userPoolId: \"",
+                    region,
+                    "\" is not an AWS region (like us-east-1).",
+                ]
+                .concat(),
+            ));
+        }
         if client_id.is_empty() {
             return Err(Error::InvalidConfig("clientId is required.".into()));
         }
@@ -89,6 +103,13 @@ impl ClientConfig {
             .map(|secret| secret_hash(secret, username, &self.client_id))
     }
 
+    /// A body that starts `{"ClientId":…`.
+    pub fn body(&self) -> ObjectWriter {
+        let mut body = ObjectWriter::new();
+        body.str("ClientId", &self.client_id);
+        body
+    }
+
     /// REFRESH_TOKEN_AUTH. SECRET_HASH uses the internal username; `DEVICE_KEY` must go along
     /// when the tokens came through a remembered device.
     pub fn refresh(
@@ -98,31 +119,24 @@ impl ClientConfig {
         device_key: Option<&str>,
         metadata: &StringMap,
     ) -> Request {
-        let mut parameters = Json::object([("REFRESH_TOKEN", Json::str(refresh_token))]);
-        self.add_secret_hash(&mut parameters, "SECRET_HASH", username);
-        if let Some(key) = device_key {
-            parameters.set("DEVICE_KEY", Json::str(key));
-        }
-        let mut body = Json::object([
-            ("AuthFlow", Json::str("REFRESH_TOKEN_AUTH")),
-            ("ClientId", Json::str(self.client_id.as_str())),
-            ("AuthParameters", parameters),
-        ]);
+        let mut parameters = ObjectWriter::new();
+        parameters
+            .str("REFRESH_TOKEN", refresh_token)
+            .opt_str("SECRET_HASH", self.secret_hash(username).as_deref())
+            .opt_str("DEVICE_KEY", device_key);
+        let mut body = ObjectWriter::new();
+        body.str("AuthFlow", "REFRESH_TOKEN_AUTH")
+            .str("ClientId", &self.client_id)
+            .raw("AuthParameters", &parameters.finish());
         add_metadata(&mut body, metadata);
-        Request {
-            operation: Operation::InitiateAuth,
-            body,
-        }
+        request(Operation::InitiateAuth, body)
     }
 
     /// ForgotPassword: sends a reset code.
     pub fn forgot_password(&self, username: &str, metadata: &StringMap) -> Request {
         let mut body = self.user_body(username);
         add_metadata(&mut body, metadata);
-        Request {
-            operation: Operation::ForgotPassword,
-            body,
-        }
+        request(Operation::ForgotPassword, body)
     }
 
     /// ConfirmForgotPassword: sets the new password with the code.
@@ -134,49 +148,32 @@ impl ClientConfig {
         metadata: &StringMap,
     ) -> Request {
         let mut body = self.user_body(username);
-        body.set("ConfirmationCode", Json::str(code));
-        body.set("Password", Json::str(new_password));
+        body.str("ConfirmationCode", code)
+            .str("Password", new_password);
         add_metadata(&mut body, metadata);
-        Request {
-            operation: Operation::ConfirmForgotPassword,
-            body,
-        }
+        request(Operation::ConfirmForgotPassword, body)
     }
 
     /// RevokeToken: revokes the refresh token and the tokens it issued.
     pub fn revoke_token(&self, refresh_token: &str) -> Request {
-        Request {
-            operation: Operation::RevokeToken,
-            body: Json::object([
-                ("ClientId", Json::str(self.client_id.as_str())),
-                ("Token", Json::str(refresh_token)),
-            ]),
-        }
+        let mut body = self.body();
+        body.str("Token", refresh_token);
+        request(Operation::RevokeToken, body)
     }
 
     /// GlobalSignOut: invalidates every token of the user.
     pub fn global_sign_out(&self, access_token: &str) -> Request {
-        Request {
-            operation: Operation::GlobalSignOut,
-            body: Json::object([("AccessToken", Json::str(access_token))]),
-        }
+        let mut body = ObjectWriter::new();
+        body.str("AccessToken", access_token);
+        request(Operation::GlobalSignOut, body)
     }
 
     /// `{ClientId, Username, [SecretHash]}`, the start of the password-reset bodies.
-    fn user_body(&self, username: &str) -> Json {
-        let mut body = Json::object([
-            ("ClientId", Json::str(self.client_id.as_str())),
-            ("Username", Json::str(username)),
-        ]);
-        self.add_secret_hash(&mut body, "SecretHash", username);
+    fn user_body(&self, username: &str) -> ObjectWriter {
+        let mut body = self.body();
+        body.str("Username", username)
+            .opt_str("SecretHash", self.secret_hash(username).as_deref());
         body
-    }
-
-    /// Adds SECRET_HASH (under `key`) when the client has a secret.
-    pub(crate) fn add_secret_hash(&self, object: &mut Json, key: &str, username: &str) {
-        if let Some(hash) = self.secret_hash(username) {
-            object.set(key, Json::str(hash));
-        }
     }
 }
 
@@ -193,16 +190,46 @@ impl core::fmt::Debug for ClientConfig {
     }
 }
 
+/// An AWS region name: lowercase words joined by `-`, at least two of them, then `-<digits>`
+/// (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`).
+fn is_region(region: &str) -> bool {
+    let bytes = region.as_bytes();
+    let Some(dash) = bytes.iter().rposition(|&b| b == b'-') else {
+        return false;
+    };
+    let number = bytes.get(dash + 1..).unwrap_or_default();
+    let (mut words, mut letters) = (0, 0);
+    for &byte in bytes.get(..dash).unwrap_or_default() {
+        match byte {
+            b'-' if letters > 0 => (words, letters) = (words + 1, 0),
+            b'a'..=b'z' => letters += 1,
+            _ => return false,
+        }
+    }
+    words >= 1
+        && letters > 0
+        && (1..=2).contains(&number.len())
+        && number.iter().all(u8::is_ascii_digit)
+}
+
+/// A request from an operation and its finished body.
+pub fn request(operation: Operation, mut body: ObjectWriter) -> Request {
+    Request {
+        operation,
+        body: body.finish(),
+    }
+}
+
 /// Adds `ClientMetadata` unless it is empty.
-pub(crate) fn add_metadata(body: &mut Json, metadata: &StringMap) {
+pub fn add_metadata(body: &mut ObjectWriter, metadata: &StringMap) {
     if !metadata.is_empty() {
-        body.set("ClientMetadata", string_map_json(metadata));
+        body.map("ClientMetadata", metadata);
     }
 }
 
 /// `base` overlaid with `overrides` (per-call values win over the configured default).
 /// A loop, not `filter`/`collect`: ~400 bytes less wasm (issue 6).
-pub fn merge_metadata(base: &StringMap, overrides: &StringMap) -> StringMap {
+pub fn merge_metadata(base: &[(String, String)], overrides: &[(String, String)]) -> StringMap {
     let mut merged = Vec::with_capacity(base.len() + overrides.len());
     for pair in base {
         if !overrides.iter().any(|(key, _)| *key == pair.0) {
@@ -218,11 +245,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_checks_pool_id_and_client_id() {
-        assert_eq!(
-            ClientConfig::new("nope", "c", None).unwrap_err().name(),
-            "InvalidConfig"
-        );
+    fn config_checks_pool_id_region_and_client_id() {
+        for bad in [
+            "nope",
+            "_X",
+            "us-east-1_",
+            "useast1_X",
+            "US-EAST-1_X",
+            "us-east_X",
+            "us-east-x_X",
+        ] {
+            assert_eq!(
+                ClientConfig::new(bad, "c", None).unwrap_err().name(),
+                "InvalidConfig",
+                "{bad}"
+            );
+        }
+        for good in [
+            "us-east-1_X",
+            "us-gov-west-1_X",
+            "ap-southeast-2_X",
+            "eu-central-2_X",
+        ] {
+            assert!(ClientConfig::new(good, "c", None).is_ok(), "{good}");
+        }
         assert!(ClientConfig::new("us-east-1_X", "", None).is_err());
         let config = ClientConfig::new("eu-west-2_AbC", "cid", Some("s3cr3t")).unwrap();
         assert_eq!(config.region(), "eu-west-2");
@@ -249,7 +295,7 @@ mod tests {
         let config = ClientConfig::new("us-east-1_P", "cid", Some("secretXYZ")).unwrap();
         let md = vec![("k".to_string(), "v".to_string())];
         assert_eq!(
-            config.refresh("rt", "alice", Some("dk"), &md).body_text(),
+            config.refresh("rt", "alice", Some("dk"), &md).body,
             r#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"cid","AuthParameters":{"REFRESH_TOKEN":"rt","SECRET_HASH":""#
                 .to_string()
                 + &secret_hash("secretXYZ", "alice", "cid")
@@ -258,9 +304,18 @@ mod tests {
         let reset = config.confirm_forgot_password("bob", "123", "New1!", &Vec::new());
         assert_eq!(reset.operation, Operation::ConfirmForgotPassword);
         assert_eq!(
-            reset.body.get("SecretHash").and_then(Json::as_str),
-            Some(secret_hash("secretXYZ", "bob", "cid").as_str())
+            reset.body,
+            [
+                r#"{"ClientId":"cid","Username":"bob","SecretHash":""#,
+                &secret_hash("secretXYZ", "bob", "cid"),
+                r#"","ConfirmationCode":"123","Password":"New1!"}"#
+            ]
+            .concat()
         );
-        assert_eq!(reset.body.get("ClientMetadata"), None);
+        assert_eq!(
+            config.revoke_token("rt").body,
+            r#"{"ClientId":"cid","Token":"rt"}"#
+        );
+        assert_eq!(config.global_sign_out("at").body, r#"{"AccessToken":"at"}"#);
     }
 }

@@ -85,12 +85,52 @@ impl ServiceError {
     }
 }
 
-/// Everything a sign-in can fail with. Messages never contain a password or an SRP secret.
+/// Why an operation was aborted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbortReason {
+    /// The caller's AbortSignal fired.
+    Aborted,
+    /// The app cancelled a step (`step.cancel()`).
+    Cancelled,
+    /// `dispose()` was called.
+    Disposed,
+    /// `signOut()` was called during a sign-in.
+    SignedOut,
+    /// A newer sign-in replaced this one.
+    Superseded,
+}
+
+impl AbortReason {
+    /// The `reason` JavaScript sees.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Aborted => "aborted",
+            Self::Cancelled => "cancelled",
+            Self::Disposed => "disposed",
+            Self::SignedOut => "signedOut",
+            Self::Superseded => "superseded",
+        }
+    }
+
+    /// Parses [`Self::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "aborted" => Self::Aborted,
+            "cancelled" => Self::Cancelled,
+            "disposed" => Self::Disposed,
+            "signedOut" => Self::SignedOut,
+            "superseded" => Self::Superseded,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything a call can fail with. Messages never contain a password or an SRP secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The caller aborted (AbortSignal).
-    Abort,
+    /// The operation was aborted, for the reason given.
+    Abort(AbortReason),
     /// A challenge came for which no handler was given.
     ChallengeHandlerMissing {
         /// The unhandled challenge.
@@ -100,6 +140,9 @@ pub enum Error {
     Handler(String),
     /// The SDK was configured or called with values it cannot use.
     InvalidConfig(String),
+    /// A call that the SDK's state does not allow now (after `dispose()`, or an answer to a
+    /// step that is no longer current).
+    InvalidState(String),
     /// A reply that is not what the API defines (bad JSON, missing fields).
     InvalidServerResponse(String),
     /// The request never got an HTTP answer.
@@ -108,43 +151,56 @@ pub enum Error {
     Service(ServiceError),
     /// The server's SRP values were refused.
     Srp(SrpError),
+    /// Requests got no answer in the configured time, retries included.
+    Timeout,
 }
 
 impl Error {
     /// The name JavaScript sees: Cognito's `__type`, or the SDK's own.
     pub fn name(&self) -> &str {
         match self {
-            Self::Abort => "AbortError",
+            Self::Abort(_) => "AbortError",
             Self::ChallengeHandlerMissing { .. } => "ChallengeHandlerMissing",
             Self::Handler(_) => "HandlerError",
             Self::InvalidConfig(_) => "InvalidConfig",
+            Self::InvalidState(_) => "InvalidState",
             Self::InvalidServerResponse(_) => "InvalidServerResponse",
             Self::Network(_) => "NetworkError",
             Self::Service(e) => &e.name,
             Self::Srp(_) => "SrpError",
+            Self::Timeout => "TimeoutError",
         }
     }
 
     /// A human-readable message (built without `core::fmt`, which the wasm build leaves out).
     pub fn message(&self) -> String {
         match self {
-            Self::Abort => "The operation was aborted.".into(),
+            Self::Abort(reason) => match reason {
+                AbortReason::Aborted => "The operation was aborted.",
+                AbortReason::Cancelled => "The sign-in was cancelled.",
+                AbortReason::Disposed => "The CognitoAuth instance was disposed.",
+                AbortReason::SignedOut => "The sign-in was ended by signOut().",
+                AbortReason::Superseded => "A newer sign-in replaced this one.",
+            }
+            .into(),
             Self::ChallengeHandlerMissing { challenge_name } => {
                 ["No handler for the ", challenge_name, " challenge."].concat()
             }
             Self::Handler(m)
             | Self::InvalidConfig(m)
+            | Self::InvalidState(m)
             | Self::InvalidServerResponse(m)
             | Self::Network(m) => m.clone(),
             Self::Service(e) => e.message.clone(),
             Self::Srp(e) => e.message(),
+            Self::Timeout => "The service did not answer in time.".into(),
         }
     }
 
     /// Whether trying again later may succeed.
     pub fn retryable(&self) -> bool {
         match self {
-            Self::Network(_) => true,
+            Self::Network(_) | Self::Timeout => true,
             Self::Service(e) => e.retryable(),
             _ => false,
         }

@@ -10,11 +10,18 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+mod writer;
+
+pub use writer::{
+    append_member, push_decimal, push_string, raw_array, string_array, string_literal, ObjectWriter,
+};
+
 /// Deepest nesting the parser accepts; Cognito replies nest three levels.
 pub const MAX_DEPTH: usize = 32;
 
-/// A JSON value. Object members keep their order; lookups take the first match.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A JSON value. Object members keep their order; lookups take the first match. Replies hold
+/// tokens and sessions, so `Debug` shows the shape with every string and number redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Json {
     /// `null`
     Null,
@@ -28,6 +35,21 @@ pub enum Json {
     Array(Vec<Json>),
     /// An object.
     Object(Vec<(String, Json)>),
+}
+
+impl core::fmt::Debug for Json {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Json::Null => f.write_str("null"),
+            Json::Bool(flag) => write!(f, "{flag}"),
+            Json::Number(_) | Json::String(_) => f.write_str("[redacted]"),
+            Json::Array(items) => f.debug_list().entries(items).finish(),
+            Json::Object(members) => f
+                .debug_map()
+                .entries(members.iter().map(|(k, v)| (k, v)))
+                .finish(),
+        }
+    }
 }
 
 /// Why a text is not JSON; `at` is the byte offset.
@@ -128,7 +150,7 @@ impl Json {
             Json::Bool(true) => out.push_str("true"),
             Json::Bool(false) => out.push_str("false"),
             Json::Number(text) => out.push_str(text),
-            Json::String(s) => encode_string(s, out),
+            Json::String(s) => push_string(out, s),
             Json::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -145,7 +167,7 @@ impl Json {
                     if i > 0 {
                         out.push(',');
                     }
-                    encode_string(key, out);
+                    push_string(out, key);
                     out.push(':');
                     value.encode_into(out);
                 }
@@ -153,27 +175,6 @@ impl Json {
             }
         }
     }
-}
-
-fn encode_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 15]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 struct Parser<'a> {

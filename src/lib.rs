@@ -22,6 +22,7 @@ mod base64;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod client;
+pub mod engine;
 pub mod error;
 pub mod flow;
 pub mod json;
@@ -33,7 +34,7 @@ pub mod timestamp;
 pub mod wire;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "srp-only")))]
-mod web;
+mod wasm;
 
 pub use error::{Error, ServiceError, SrpError};
 

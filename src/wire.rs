@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, ServiceError};
 use crate::json::Json;
+use crate::secret::Secret;
 
 /// The user-pool API calls this SDK makes (all unsigned: authorised by body fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,58 +51,71 @@ impl Operation {
 
     /// The `X-Amz-Target` header value.
     pub fn target(self) -> String {
-        ["AWSCognitoIdentityProviderService.", self.name()].concat()
+        [TARGET_PREFIX, self.name()].concat()
     }
 }
+
+/// `X-Amz-Target` is this followed by the operation's name.
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 /// `Content-Type` of every request.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-/// One API call to make: `POST <endpoint>` with `X-Amz-Target` and this JSON body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Largest reply body read: Cognito's are a few KB, so anything near this is not Cognito.
+pub const MAX_REPLY_BYTES: usize = 1 << 20;
+
+/// One API call to make: `POST <endpoint>` with `X-Amz-Target` and this JSON body. The body
+/// may hold a password, a code or a token, so `Debug` shows only the operation.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     /// Which call.
     pub operation: Operation,
     /// The JSON body.
-    pub body: Json,
+    pub body: String,
 }
 
-impl Request {
-    /// The body as JSON text.
-    pub fn body_text(&self) -> String {
-        self.body.encode()
+impl core::fmt::Debug for Request {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("body", &"[redacted]")
+            .finish()
     }
 }
 
 /// What the transport got back, before interpretation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpReply {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpReply<'a> {
     /// HTTP status.
     pub status: u16,
-    /// The body, when it is JSON (the transport parses it: the browser shell with the
-    /// browser's `JSON.parse`, so that no JSON parser ships in the wasm).
-    pub body: Option<Json>,
+    /// The body text.
+    pub body: &'a str,
     /// The `x-amzn-ErrorType` header.
-    pub error_type: Option<String>,
+    pub error_type: Option<&'a str>,
     /// The `x-amzn-RequestId` header.
-    pub request_id: Option<String>,
+    pub request_id: Option<&'a str>,
 }
 
-impl HttpReply {
+impl HttpReply<'_> {
     /// A 2xx reply's JSON, or the error it carries. The error name comes from
     /// `x-amzn-ErrorType`, else the body's `code` or `__type`, cut at the first `:` or `,`
-    /// and after any `#` (AWS JSON 1.1 rules).
+    /// and after any `#` (AWS JSON 1.1 rules). Bodies over [`MAX_REPLY_BYTES`] are refused
+    /// unread.
     pub fn into_json(self) -> Result<Json, Error> {
+        let body = if self.body.len() > MAX_REPLY_BYTES {
+            None
+        } else {
+            Json::parse(self.body).ok()
+        };
         if (200..300).contains(&self.status) {
-            return self.body.ok_or_else(|| {
+            return body.ok_or_else(|| {
                 Error::InvalidServerResponse("The service replied with malformed JSON.".into())
             });
         }
-        let body = self.body.unwrap_or(Json::Null);
+        let body = body.unwrap_or(Json::Null);
         let field = |key: &str| body.get(key).and_then(Json::as_str);
         let raw_name = self
             .error_type
-            .as_deref()
             .or_else(|| field("code"))
             .or_else(|| field("__type"))
             .unwrap_or("");
@@ -127,18 +141,13 @@ impl HttpReply {
             .into(),
             message: message.unwrap_or("The service returned an error.").into(),
             status: self.status,
-            request_id: self.request_id,
+            request_id: self.request_id.map(String::from),
         }))
     }
 }
 
 /// A string map as Cognito sends it (`ChallengeParameters`, `ClientMetadata`).
 pub type StringMap = Vec<(String, String)>;
-
-/// A `{string: string}` JSON object.
-pub fn string_map_json(map: &[(String, String)]) -> Json {
-    Json::object(map.iter().map(|(k, v)| (k.as_str(), Json::str(v.as_str()))))
-}
 
 /// Reads a `{string: string}` object; non-string values are refused. A loop, not a `collect`
 /// into `Result`, whose adapter cost ~900 bytes of wasm (issue 6).
@@ -152,6 +161,37 @@ pub fn parse_string_map(json: &Json, what: &str) -> Result<StringMap, Error> {
     Ok(map)
 }
 
+/// A `Record<string, string>`; absent or `null` is empty. Numbers and booleans become their
+/// text; anything else is refused with `what` in the message.
+pub fn string_map(value: Option<&Json>, what: &str) -> Result<StringMap, Error> {
+    let members = match value {
+        None | Some(Json::Null) => return Ok(Vec::new()),
+        Some(Json::Object(members)) => members,
+        Some(_) => {
+            return Err(Error::InvalidConfig(
+                [what, " must be an object of strings."].concat(),
+            ))
+        }
+    };
+    let mut map = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        let text = scalar_text(value)
+            .ok_or_else(|| Error::InvalidConfig([what, ".", key, " must be a string."].concat()))?;
+        map.push((key.clone(), text));
+    }
+    Ok(map)
+}
+
+/// The text of a string, number or boolean.
+pub fn scalar_text(value: &Json) -> Option<String> {
+    match value {
+        Json::String(text) | Json::Number(text) => Some(text.clone()),
+        Json::Bool(true) => Some("true".into()),
+        Json::Bool(false) => Some("false".into()),
+        _ => None,
+    }
+}
+
 /// Looks a key up in a string map.
 pub fn lookup<'a>(map: &'a [(String, String)], key: &str) -> Option<&'a str> {
     map.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -163,30 +203,20 @@ pub fn malformed(what: &str) -> Error {
 }
 
 /// The tokens of an `AuthenticationResult`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthenticationResult {
     /// `AccessToken`.
-    pub access_token: String,
+    pub access_token: Secret,
     /// `IdToken`.
-    pub id_token: String,
+    pub id_token: Secret,
     /// `RefreshToken` (absent on refresh unless rotation is on).
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// `ExpiresIn` seconds.
     pub expires_in: u64,
     /// `TokenType`, normally `Bearer`.
     pub token_type: String,
     /// `NewDeviceMetadata`: the service offers to remember this device.
     pub new_device: Option<NewDevice>,
-}
-
-impl core::fmt::Debug for AuthenticationResult {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("AuthenticationResult")
-            .field("tokens", &"[redacted]")
-            .field("expires_in", &self.expires_in)
-            .field("new_device", &self.new_device)
-            .finish()
-    }
 }
 
 /// `NewDeviceMetadata`.
@@ -255,9 +285,9 @@ impl AuthenticationResult {
             }),
         };
         Ok(Self {
-            access_token: required_text(json, "AccessToken")?,
-            id_token: required_text(json, "IdToken")?,
-            refresh_token: text(json, "RefreshToken"),
+            access_token: required_text(json, "AccessToken")?.into(),
+            id_token: required_text(json, "IdToken")?.into(),
+            refresh_token: text(json, "RefreshToken").map(Secret::from),
             expires_in: json
                 .get("ExpiresIn")
                 .and_then(Json::as_u64)
@@ -269,7 +299,7 @@ impl AuthenticationResult {
 }
 
 /// The string member `key`, owned. One function, not a closure per parser (issue 6: size).
-fn text(json: &Json, key: &str) -> Option<String> {
+pub fn text(json: &Json, key: &str) -> Option<String> {
     json.get(key).and_then(Json::as_str).map(String::from)
 }
 
@@ -282,12 +312,12 @@ fn required_text(json: &Json, key: &str) -> Result<String, Error> {
 mod tests {
     use super::*;
 
-    fn reply(status: u16, body: &str, error_type: Option<&str>) -> HttpReply {
+    fn reply<'a>(status: u16, body: &'a str, error_type: Option<&'a str>) -> HttpReply<'a> {
         HttpReply {
             status,
-            body: Json::parse(body).ok(),
-            error_type: error_type.map(Into::into),
-            request_id: Some("req-1".into()),
+            body,
+            error_type,
+            request_id: Some("req-1"),
         }
     }
 
@@ -323,9 +353,13 @@ mod tests {
     }
 
     #[test]
-    fn malformed_success_is_a_typed_error() {
+    fn malformed_and_oversized_success_is_a_typed_error() {
         let err = reply(200, "{\"Challenge", None).into_json().unwrap_err();
         assert_eq!(err.name(), "InvalidServerResponse");
+        let huge = ["[", &"0,".repeat(MAX_REPLY_BYTES / 2), "0]"].concat();
+        let err = reply(200, &huge, None).into_json().unwrap_err();
+        assert_eq!(err.name(), "InvalidServerResponse");
+        assert!(reply(200, "[0]", None).into_json().is_ok());
     }
 
     #[test]
@@ -346,5 +380,15 @@ mod tests {
             )
         )
         .contains("secret-a"));
+    }
+
+    #[test]
+    fn request_debug_hides_the_body() {
+        let request = Request {
+            operation: Operation::InitiateAuth,
+            body: r#"{"PASSWORD":"hunter2"}"#.into(),
+        };
+        let printed = format!("{request:?}");
+        assert!(printed.contains("InitiateAuth") && !printed.contains("hunter2"));
     }
 }

@@ -8,6 +8,7 @@ use cognito_wasm::flow::{
     Answer, AuthFlow, DeviceSecret, Handler, Prompt, SignIn, SignInParams, SignedIn, Step,
 };
 use cognito_wasm::json::Json;
+use cognito_wasm::secret::Secret;
 use cognito_wasm::secret_hash::secret_hash;
 use cognito_wasm::srp::server::SrpServer;
 use cognito_wasm::srp::{parse_hex, password_verifier, Credentials, EphemeralSecret};
@@ -38,8 +39,8 @@ impl Environment for TestEnv {
         }
         Ok(())
     }
-    fn now(&self) -> u64 {
-        NOW
+    fn now_ms(&self) -> u64 {
+        NOW * 1000
     }
 }
 
@@ -106,30 +107,32 @@ fn sent(step: Step) -> Request {
 
 fn asked(step: Step) -> Prompt {
     match step {
-        Step::Ask(prompt) => prompt,
+        Step::Ask(prompt) => *prompt,
         other => panic!("expected a prompt, got {other:?}"),
     }
 }
 
 fn done(step: Step) -> SignedIn {
     match step {
-        Step::Done(signed_in) => signed_in,
+        Step::Done(signed_in) => *signed_in,
         other => panic!("expected tokens, got {other:?}"),
     }
 }
 
-fn field<'a>(request: &'a Request, path: &[&str]) -> Option<&'a str> {
-    let mut value = &request.body;
+/// The string at `path` in the request's body (leaked: test-only, so assertions stay short).
+fn field(request: &Request, path: &[&str]) -> Option<&'static str> {
+    let body = Json::parse(&request.body).unwrap();
+    let mut value = &body;
     for key in path {
         value = value.get(key)?;
     }
-    value.as_str()
+    Some(Box::leak(value.as_str()?.to_string().into_boxed_str()))
 }
 
 fn service_error(name: &str, status: u16) -> Error {
     HttpReply {
         status,
-        body: Json::parse(&["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat()).ok(),
+        body: &["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat(),
         error_type: None,
         request_id: None,
     }
@@ -196,7 +199,7 @@ fn srp_sign_in_sends_exact_bodies() {
         .to_string();
     assert!(srp_a.len() > 700 && srp_a.bytes().all(|b| b.is_ascii_hexdigit()));
     assert_eq!(
-        initiate.body_text(),
+        initiate.body,
         format!(
             r#"{{"AuthFlow":"USER_SRP_AUTH","ClientId":"client-1","AuthParameters":{{"USERNAME":"alice@example.com","SRP_A":"{srp_a}"}},"ClientMetadata":{{"app":"test"}}}}"#
         )
@@ -210,14 +213,17 @@ fn srp_sign_in_sends_exact_bodies() {
     )
     .unwrap();
     assert_eq!(
-        respond.body_text(),
+        respond.body,
         format!(
             r#"{{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","PASSWORD_CLAIM_SECRET_BLOCK":"{BLOCK}","TIMESTAMP":"{NOW_TEXT}","PASSWORD_CLAIM_SIGNATURE":"{signature}"}},"Session":"s1","ClientMetadata":{{"app":"test"}}}}"#
         )
     );
     let signed_in = done(feed(&mut flow, &mut env, Ok(tokens(""))).unwrap());
-    assert_eq!(signed_in.result.access_token, "acc");
-    assert_eq!(signed_in.result.refresh_token.as_deref(), Some("ref"));
+    assert_eq!(signed_in.result.access_token.expose(), "acc");
+    assert_eq!(
+        signed_in.result.refresh_token.as_ref().map(Secret::expose),
+        Some("ref")
+    );
     assert!(signed_in.device.is_none());
     // Spent: nothing more is accepted.
     assert!(feed(&mut flow, &mut env, Ok(tokens(""))).is_err());
@@ -276,9 +282,9 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
     assert_eq!((prompt.attempt, &prompt.error), (1, &None));
     assert_eq!(prompt.username, USER_ID);
 
-    let first = sent(flow.on_answer(Answer::Code("000000".into())).unwrap());
+    let first = sent(flow.on_answer(Answer::Code("000000".into()), &[]).unwrap());
     assert_eq!(
-        first.body_text(),
+        first.body,
         format!(
             r#"{{"ChallengeName":"SMS_MFA","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","SMS_MFA_CODE":"000000"}},"Session":"mfa-1","ClientMetadata":{{"app":"test"}}}}"#
         )
@@ -296,7 +302,7 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
         again.error.as_ref().map(Error::name),
         Some("CodeMismatchException")
     );
-    let second = sent(flow.on_answer(Answer::Code("123456".into())).unwrap());
+    let second = sent(flow.on_answer(Answer::Code("123456".into()), &[]).unwrap());
     assert_eq!(field(&second, &["Session"]), Some("mfa-1"));
     assert_eq!(
         field(&second, &["ChallengeResponses", "SMS_MFA_CODE"]),
@@ -314,7 +320,7 @@ fn expired_code_ends_the_flow() {
         json(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"t","ChallengeParameters":{}}"#);
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SoftwareTokenMfa);
-    let request = sent(flow.on_answer(Answer::Code("111111".into())).unwrap());
+    let request = sent(flow.on_answer(Answer::Code("111111".into()), &[]).unwrap());
     assert_eq!(
         field(&request, &["ChallengeResponses", "SOFTWARE_TOKEN_MFA_CODE"]),
         Some("111111")
@@ -353,14 +359,14 @@ fn custom_with_srp_forwards_metadata_on_every_round() {
             cognito_wasm::wire::lookup(&prompt.parameters, "question"),
             Some("6 x 7?")
         );
-        let answer = Answer::Custom {
-            answer: "42".into(),
-            client_metadata: md(&[
-                ("round", if round == 1 { "one" } else { "two" }),
-                ("app", "override"),
-            ]),
-        };
-        let request = sent(flow.on_answer(answer).unwrap());
+        let step_metadata = md(&[
+            ("round", if round == 1 { "one" } else { "two" }),
+            ("app", "override"),
+        ]);
+        let request = sent(
+            flow.on_answer(Answer::Custom("42".into()), &step_metadata)
+                .unwrap(),
+        );
         assert_eq!(
             field(&request, &["ChallengeName"]),
             Some("CUSTOM_CHALLENGE")
@@ -386,11 +392,11 @@ fn custom_with_srp_forwards_metadata_on_every_round() {
 fn custom_without_srp_needs_no_password() {
     let mut env = TestEnv(13);
     let mut p = params(AuthFlow::CustomWithoutSrp);
-    p.password.clear();
+    p.password = Secret::default();
     let mut flow = SignIn::new(client(false), p);
     let initiate = sent(start(&mut flow, &mut env).unwrap());
     assert_eq!(
-        initiate.body_text(),
+        initiate.body,
         r#"{"AuthFlow":"CUSTOM_AUTH","ClientId":"client-1","AuthParameters":{"USERNAME":"alice@example.com"},"ClientMetadata":{"app":"test"}}"#
     );
 }
@@ -407,11 +413,11 @@ fn password_flow_sends_the_password_only_in_that_flow() {
     );
     let mut flow = SignIn::new(client(false), params(AuthFlow::UserSrp));
     let initiate = sent(start(&mut flow, &mut env).unwrap());
-    assert!(!initiate.body_text().contains(PASSWORD));
+    assert!(!initiate.body.contains(PASSWORD));
     let err = SignIn::new(
         client(false),
         SignInParams {
-            password: String::new(),
+            password: Secret::default(),
             ..params(AuthFlow::UserSrp)
         },
     )
@@ -430,25 +436,25 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
     ));
     let associate = sent(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(associate.operation, Operation::AssociateSoftwareToken);
-    assert_eq!(associate.body_text(), r#"{"Session":"setup-0"}"#);
+    assert_eq!(associate.body, r#"{"Session":"setup-0"}"#);
 
     let reply = json(r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"setup-1"}"#);
     let prompt = asked(feed(&mut flow, &mut env, Ok(reply)).unwrap());
     assert_eq!(prompt.handler, Handler::MfaSetup);
-    assert_eq!(prompt.secret_code.as_deref(), Some("JBSWY3DPEHPK3PXP"));
     assert_eq!(
-        prompt.otpauth_uri.as_deref(),
+        prompt.secret_code.as_ref().map(Secret::expose),
+        Some("JBSWY3DPEHPK3PXP")
+    );
+    assert_eq!(
+        prompt.otpauth_uri.as_ref().map(Secret::expose),
         Some(
             "otpauth://totp/Demo%20App:0b5e-internal-id?secret=JBSWY3DPEHPK3PXP&issuer=Demo%20App"
         )
     );
 
-    let verify = sent(flow.on_answer(Answer::Code("000000".into())).unwrap());
+    let verify = sent(flow.on_answer(Answer::Code("000000".into()), &[]).unwrap());
     assert_eq!(verify.operation, Operation::VerifySoftwareToken);
-    assert_eq!(
-        verify.body_text(),
-        r#"{"Session":"setup-1","UserCode":"000000"}"#
-    );
+    assert_eq!(verify.body, r#"{"Session":"setup-1","UserCode":"000000"}"#);
     let retry = asked(
         feed(
             &mut flow,
@@ -458,13 +464,13 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
         .unwrap(),
     );
     assert_eq!((retry.attempt, retry.handler), (2, Handler::MfaSetup));
-    let verify = sent(flow.on_answer(Answer::Code("123456".into())).unwrap());
+    let verify = sent(flow.on_answer(Answer::Code("123456".into()), &[]).unwrap());
     assert_eq!(field(&verify, &["Session"]), Some("setup-1"));
 
     let verified = json(r#"{"Status":"SUCCESS","Session":"setup-2"}"#);
     let respond = sent(feed(&mut flow, &mut env, Ok(verified)).unwrap());
     assert_eq!(
-        respond.body_text(),
+        respond.body,
         format!(
             r#"{{"ChallengeName":"MFA_SETUP","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}"}},"Session":"setup-2","ClientMetadata":{{"app":"test"}}}}"#
         )
@@ -487,9 +493,9 @@ fn new_password_required_sends_attributes() {
         password: "N3w-Passw0rd!".into(),
         attributes: md(&[("name", "Dave")]),
     };
-    let request = sent(flow.on_answer(answer()).unwrap());
+    let request = sent(flow.on_answer(answer(), &[]).unwrap());
     assert_eq!(
-        request.body_text(),
+        request.body,
         format!(
             r#"{{"ChallengeName":"NEW_PASSWORD_REQUIRED","ClientId":"client-1","ChallengeResponses":{{"USERNAME":"{USER_ID}","NEW_PASSWORD":"N3w-Passw0rd!","userAttributes.name":"Dave"}},"Session":"np","ClientMetadata":{{"app":"test"}}}}"#
         )
@@ -503,7 +509,7 @@ fn new_password_required_sends_attributes() {
         .unwrap(),
     );
     assert_eq!(again.attempt, 2);
-    sent(flow.on_answer(answer()).unwrap());
+    sent(flow.on_answer(answer(), &[]).unwrap());
 }
 
 #[test]
@@ -517,19 +523,33 @@ fn select_mfa_type_and_unknown_challenges() {
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SelectMfaType);
     let request = sent(
-        flow.on_answer(Answer::MfaType("SOFTWARE_TOKEN_MFA".into()))
+        flow.on_answer(Answer::MfaType("SOFTWARE_TOKEN_MFA".into()), &[])
             .unwrap(),
     );
     assert_eq!(
         field(&request, &["ChallengeResponses", "ANSWER"]),
         Some("SOFTWARE_TOKEN_MFA")
     );
-    // A handler that answers with the wrong kind of value is an error, not a panic.
+    // An answer of the wrong kind is asked again with the reason, on the same session.
     let challenge = json(r#"{"ChallengeName":"WEB_AUTHN","Session":"w","ChallengeParameters":{}}"#);
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::Other);
-    let err = flow.on_answer(Answer::Code("1".into())).unwrap_err();
-    assert_eq!(err.name(), "HandlerError");
+    let again = asked(flow.on_answer(Answer::Code("1".into()), &[]).unwrap());
+    assert_eq!(again.handler, Handler::Other);
+    assert_eq!(again.error.as_ref().map(Error::name), Some("HandlerError"));
+    let again = asked(flow.refuse_answer().unwrap());
+    assert_eq!(again.attempt, 3);
+    let request = sent(
+        flow.on_answer(
+            Answer::Responses(vec![("CREDENTIAL".into(), "{}".into())]),
+            &[],
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        field(&request, &["ChallengeResponses", "CREDENTIAL"]),
+        Some("{}")
+    );
 }
 
 fn remembered_device() -> DeviceSecret {
@@ -590,7 +610,7 @@ fn remembered_device_answers_device_srp() {
     let server = srp_server(
         &device.device_group_key,
         &device.device_key,
-        &device.device_password,
+        device.device_password.expose(),
         salt,
     );
     let challenge = json(&format!(
@@ -656,7 +676,7 @@ fn new_device_is_confirmed_and_its_verifier_works() {
         .unwrap(),
     );
     assert_eq!(
-        update.body_text(),
+        update.body,
         r#"{"AccessToken":"acc","DeviceKey":"us-east-1_new","DeviceRememberedStatus":"remembered"}"#
     );
     let signed_in = done(feed(&mut flow, &mut env, Ok(json("{}"))).unwrap());
@@ -674,7 +694,7 @@ fn new_device_is_confirmed_and_its_verifier_works() {
     let creds = Credentials {
         realm: &device.device_group_key,
         user_id: &device.device_key,
-        password: &device.device_password,
+        password: device.device_password.expose(),
     };
     let claim = client
         .process_challenge(creds, &salt_hex, &server.srp_b())
@@ -721,7 +741,7 @@ fn failed_confirm_device_is_reported_not_swallowed() {
         )
         .unwrap(),
     );
-    assert_eq!(signed_in.result.access_token, "acc");
+    assert_eq!(signed_in.result.access_token.expose(), "acc");
     assert!(signed_in.device.is_none());
     assert_eq!(
         signed_in.device_error.as_ref().map(Error::name),
@@ -877,10 +897,10 @@ fn a_reply_while_computing_is_refused() {
     assert!(matches!(flow.start(&mut env), Ok(Step::Compute)));
     assert!(matches!(flow.compute(&mut env, 3), Ok(None)));
     let err = flow.on_reply(&mut env, Ok(tokens(""))).unwrap_err();
-    assert_eq!(err.name(), "InvalidConfig");
+    assert_eq!(err.name(), "InvalidState");
     // The refused reply ended the flow: no half-computed work is left to resume.
     assert_eq!(
         flow.compute(&mut env, 1).unwrap_err().name(),
-        "InvalidConfig"
+        "InvalidState"
     );
 }
