@@ -1,6 +1,7 @@
 /**
  * Loads the wasm once. `CognitoAuth.create` calls it; call it yourself to host the `.wasm`
- * elsewhere (`cognito_wasm_simd_bg.wasm` needs wasm SIMD, `cognito_wasm_bg.wasm` does not).
+ * elsewhere (`cognito_wasm_simd_bg.wasm` needs wasm SIMD, `cognito_wasm_bg.wasm` does not), or
+ * to hand over the file's bytes where there is no URL to fetch (Node, test runners).
  */
 export function init(options?: {
   module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
@@ -9,30 +10,44 @@ export function init(options?: {
 /** Names of the SDK's own errors; any other name is Cognito's `__type`. */
 export type SdkErrorName =
   | "AbortError"
-  | "NetworkError"
-  | "InvalidConfig"
-  | "InvalidServerResponse"
   | "ChallengeHandlerMissing"
   | "HandlerError"
+  | "InvalidConfig"
+  | "InvalidServerResponse"
+  | "InvalidState"
+  | "NetworkError"
   | "SrpError"
-  | "UnsupportedBrowser";
+  | "TimeoutError"
+  | "UnsupportedBrowser"
+  | "WasmLoadError";
+
+/** Why an operation ended with `AbortError`. */
+export type AbortReason = "aborted" | "cancelled" | "disposed" | "signedOut" | "superseded";
 
 /** Every rejection of this SDK. */
 export class CognitoAuthError extends Error {
   constructor(
     name: string,
     message: string,
-    details?: { retryable?: boolean; requestId?: string; challengeName?: string; cause?: unknown },
+    details?: {
+      retryable?: boolean;
+      requestId?: string;
+      challengeName?: string;
+      reason?: AbortReason;
+      cause?: unknown;
+    },
   );
   /** Cognito's `__type` (`NotAuthorizedException`, `CodeMismatchException`, …) or an `SdkErrorName`. */
   name: SdkErrorName | (string & {});
-  /** Whether trying again later may succeed (network failures, throttling, 5xx). */
+  /** Whether trying again later may succeed (network failures, timeouts, throttling, 5xx). */
   retryable: boolean;
   /** `x-amzn-RequestId` of the failed call, when the service answered. */
   requestId?: string;
   /** For `ChallengeHandlerMissing`: the challenge nobody handles. */
   challengeName?: string;
-  /** For `HandlerError`: what the handler threw. */
+  /** For `AbortError`: the caller's signal (`aborted`), `step.cancel()`, `dispose()`, `signOut()`, or a newer sign-in. */
+  reason?: AbortReason;
+  /** For `HandlerError`: what the handler threw; for `AbortError` from the caller's signal: its reason. */
   cause?: unknown;
 }
 
@@ -49,7 +64,7 @@ export interface CognitoAuthConfig {
   clientId: string;
   /** Only for trusted contexts: SECRET_HASH is then sent on every call that takes it. */
   clientSecret?: string;
-  /** Default `https://cognito-idp.<region>.amazonaws.com/`. */
+  /** An absolute http(s) URL; default `https://cognito-idp.<region>.amazonaws.com/`. */
   endpoint?: string;
   /** ClientMetadata for every call, merged under per-call values. */
   clientMetadata?: Record<string, string>;
@@ -65,6 +80,8 @@ export interface CognitoAuthConfig {
   autoRefresh?: boolean;
   /** Issuer in the `otpauth://` URI offered during TOTP setup; default the pool name. */
   totpIssuer?: string;
+  /** Milliseconds a request may go unanswered before it counts as a (retried) network failure. Default 20000. */
+  requestTimeoutMs?: number;
   /** Transport seam (proxies, tests). */
   fetch?: typeof fetch;
 }
@@ -73,8 +90,19 @@ export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_WITH_SRP
 
 export type MfaType = "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP";
 
-/** What every handler receives. */
-export interface ChallengeContext {
+/** Per-step options of `answer`. */
+export interface AnswerOptions {
+  /** ClientMetadata for this step's call only, merged over the sign-in's. */
+  clientMetadata?: Record<string, string>;
+}
+
+/**
+ * One challenge of a sign-in: what a handler receives, and what `startSignIn` resolves to.
+ * `handler` names the kind of step (and the handler that answers it in `signIn`).
+ */
+export interface ChallengeStepBase<Handler extends string, Answer> {
+  done: false;
+  handler: Handler;
   challengeName: string;
   /** ChallengeParameters as Cognito sent them. */
   parameters: Record<string, string>;
@@ -84,57 +112,92 @@ export interface ChallengeContext {
   attempt: number;
   /** Why the previous answer was refused (e.g. `CodeMismatchException`). */
   error?: CognitoAuthError;
-  /** Aborts with the sign-in; a handler waiting on the user can listen to it. */
-  signal?: AbortSignal;
+  /** Aborts with the sign-in (the caller's signal, a newer sign-in, signOut, dispose, cancel). */
+  signal: AbortSignal;
+  /** Answers this step; resolves to the next step (the same challenge again after a refused answer). */
+  answer(value: Answer, options?: AnswerOptions): Promise<SignInStep>;
+  /** Ends the sign-in (its signal aborts with reason `cancelled`). */
+  cancel(): void;
 }
 
-export interface CodeChallengeContext extends ChallengeContext {
-  /** Masked destination, e.g. `+*******1234` (SMS and email). */
+export interface CodeStep<Handler extends "smsMfa" | "emailOtp"> extends ChallengeStepBase<Handler, string> {
+  /** Masked destination, e.g. `+*******1234`. */
   destination?: string;
   /** `SMS` or `EMAIL`. */
   deliveryMedium?: string;
 }
-
-export interface SelectMfaTypeContext extends ChallengeContext {
+export type SmsMfaStep = CodeStep<"smsMfa">;
+export type EmailOtpStep = CodeStep<"emailOtp">;
+export type SoftwareTokenMfaStep = ChallengeStepBase<"softwareTokenMfa", string>;
+export interface SelectMfaTypeStep extends ChallengeStepBase<"selectMfaType", MfaType> {
   /** The MFA types the user can choose from. */
-  mfaTypes?: MfaType[];
+  mfaTypes: MfaType[];
 }
-
-export interface MfaSetupContext extends ChallengeContext {
+export interface MfaSetupStep extends ChallengeStepBase<"mfaSetup", string> {
   /** The TOTP secret (Base32) to enter into an authenticator app. */
   secretCode: string;
   /** `otpauth://totp/…` for a QR code. */
   otpauthUri: string;
 }
-
-export interface NewPasswordContext extends ChallengeContext {
+export interface NewPasswordAnswer {
+  newPassword: string;
+  attributes?: Record<string, string>;
+}
+export interface NewPasswordStep extends ChallengeStepBase<"newPasswordRequired", NewPasswordAnswer> {
   /** Attributes that must be given, without the `userAttributes.` prefix. */
   requiredAttributes: string[];
   /** The user's current attributes. */
-  userAttributes?: Record<string, string>;
+  userAttributes: Record<string, string>;
 }
+export type CustomChallengeAnswer = string | { answer: string; clientMetadata?: Record<string, string> };
+export type CustomChallengeStep = ChallengeStepBase<"customChallenge", CustomChallengeAnswer>;
+/** Any other challenge: answered with its ChallengeResponses (USERNAME and SECRET_HASH are added). */
+export type OtherChallengeStep = ChallengeStepBase<"challenge", Record<string, string>>;
+
+export type ChallengeStep =
+  | SmsMfaStep
+  | EmailOtpStep
+  | SoftwareTokenMfaStep
+  | SelectMfaTypeStep
+  | MfaSetupStep
+  | NewPasswordStep
+  | CustomChallengeStep
+  | OtherChallengeStep;
+
+/** The end of a sign-in. */
+export interface SignInDone {
+  done: true;
+  tokens: Tokens;
+  /** Set when the sign-in succeeded but remembering the new device failed. */
+  rememberDeviceError?: CognitoAuthError;
+}
+
+export type SignInStep = ChallengeStep | SignInDone;
+
+/** What every handler receives (the step it answers). */
+export type ChallengeContext = ChallengeStep;
+export type CodeChallengeContext = SmsMfaStep | EmailOtpStep;
+export type SelectMfaTypeContext = SelectMfaTypeStep;
+export type MfaSetupContext = MfaSetupStep;
+export type NewPasswordContext = NewPasswordStep;
 
 type Awaitable<T> = T | Promise<T>;
 
 export interface ChallengeHandlers {
-  smsMfa?(c: CodeChallengeContext): Awaitable<string>;
-  softwareTokenMfa?(c: ChallengeContext): Awaitable<string>;
-  emailOtp?(c: CodeChallengeContext): Awaitable<string>;
-  selectMfaType?(c: SelectMfaTypeContext): Awaitable<MfaType>;
+  smsMfa?(c: SmsMfaStep): Awaitable<string>;
+  softwareTokenMfa?(c: SoftwareTokenMfaStep): Awaitable<string>;
+  emailOtp?(c: EmailOtpStep): Awaitable<string>;
+  selectMfaType?(c: SelectMfaTypeStep): Awaitable<MfaType>;
   /** TOTP enrolment inside sign-in: return a current code from the authenticator. */
-  mfaSetup?(c: MfaSetupContext): Awaitable<string>;
-  newPasswordRequired?(
-    c: NewPasswordContext,
-  ): Awaitable<{ newPassword: string; attributes?: Record<string, string> }>;
+  mfaSetup?(c: MfaSetupStep): Awaitable<string>;
+  newPasswordRequired?(c: NewPasswordStep): Awaitable<NewPasswordAnswer>;
   /** The answer, or the answer with ClientMetadata for this step only. */
-  customChallenge?(
-    c: ChallengeContext,
-  ): Awaitable<string | { answer: string; clientMetadata?: Record<string, string> }>;
+  customChallenge?(c: CustomChallengeStep): Awaitable<CustomChallengeAnswer>;
   /** Any other challenge: return its ChallengeResponses (USERNAME and SECRET_HASH are added). */
-  challenge?(c: ChallengeContext): Awaitable<Record<string, string>>;
+  challenge?(c: OtherChallengeStep): Awaitable<Record<string, string>>;
 }
 
-export interface SignInOptions {
+export interface StartSignInOptions {
   username: string;
   /** Not needed for CUSTOM_WITHOUT_SRP. */
   password?: string;
@@ -142,8 +205,51 @@ export interface SignInOptions {
   authFlow?: AuthFlow;
   /** Merged over the config's clientMetadata; sent on InitiateAuth and every RespondToAuthChallenge. */
   clientMetadata?: Record<string, string>;
+  /** Aborts the whole sign-in; the error's `cause` is the signal's reason. */
   signal?: AbortSignal;
+}
+
+export interface SignInOptions extends StartSignInOptions {
   handlers?: ChallengeHandlers;
+}
+
+/** Claims of a Cognito ID token; custom attributes (`custom:…`) and others through the index. */
+export interface IdTokenClaims {
+  sub: string;
+  "cognito:username": string;
+  "cognito:groups"?: string[];
+  email?: string;
+  email_verified?: boolean;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  name?: string;
+  aud: string;
+  iss: string;
+  token_use: "id";
+  auth_time: number;
+  exp: number;
+  iat: number;
+  [claim: string]: unknown;
+}
+
+/** Claims of a Cognito access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  client_id: string;
+  scope: string;
+  "cognito:groups"?: string[];
+  iss: string;
+  token_use: "access";
+  auth_time: number;
+  exp: number;
+  iat: number;
+  jti: string;
+  /** Present when the refresh token can be revoked. */
+  origin_jti?: string;
+  /** The remembered device the tokens came through. */
+  device_key?: string;
+  [claim: string]: unknown;
 }
 
 export interface Tokens {
@@ -155,8 +261,8 @@ export interface Tokens {
   tokenType: string;
   /** The service's username (the access token's `username` claim). */
   username: string;
-  idTokenPayload: Record<string, unknown>;
-  accessTokenPayload: Record<string, unknown>;
+  idTokenPayload: IdTokenClaims;
+  accessTokenPayload: AccessTokenClaims;
   /** The remembered device, when device tracking is on. */
   deviceKey?: string;
 }
@@ -172,9 +278,15 @@ export interface CodeDeliveryDetails {
   attributeName?: string;
 }
 
+/** `getSnapshot()`: the same object until the session changes. */
+export type AuthSnapshot =
+  | { readonly status: "signedOut" }
+  | { readonly status: "signedIn"; readonly username: string; readonly tokens: Tokens };
+
 export interface AuthEvents {
-  signedIn: Tokens;
-  signedOut: undefined;
+  /** Signed in; `restored` when the session came from storage at `create`. */
+  signedIn: Tokens & { restored?: true };
+  signedOut: null;
   tokenRefreshed: Tokens;
   tokenRefreshFailed: CognitoAuthError;
 }
@@ -182,10 +294,13 @@ export interface AuthEvents {
 export class CognitoAuth {
   private constructor();
   static create(config: CognitoAuthConfig): Promise<CognitoAuth>;
+  /** Signs in, calling the handler for each challenge. A new sign-in supersedes a pending one. */
   signIn(options: SignInOptions): Promise<SignInResult>;
+  /** Signs in one challenge at a time (forms, wizards): answer each step with `step.answer(value)`. */
+  startSignIn(options: StartSignInOptions): Promise<SignInStep>;
   /** The tokens (refreshed first when within 60 s of expiry, or when forced), or null when signed out. */
   getTokens(options?: { forceRefresh?: boolean; signal?: AbortSignal }): Promise<Tokens | null>;
-  /** RevokeToken (or GlobalSignOut with `global`), then clears the session. */
+  /** Ends a pending sign-in, revokes the tokens (or GlobalSignOut with `global`), then clears the session. */
   signOut(options?: { global?: boolean }): Promise<void>;
   forgotPassword(options: {
     username: string;
@@ -198,4 +313,9 @@ export class CognitoAuth {
     clientMetadata?: Record<string, string>;
   }): Promise<void>;
   on<E extends keyof AuthEvents>(event: E, listener: (detail: AuthEvents[E]) => void): () => void;
+  /** For `useSyncExternalStore`: `listener()` after every change of the snapshot. */
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): AuthSnapshot;
+  /** Ends pending work, the refresh timer and the listeners; later calls reject with `InvalidState`. */
+  dispose(): void;
 }

@@ -284,8 +284,8 @@ mod tests {
     fn call_metadata_overrides_the_default() {
         let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
         let merged = merge_metadata(
-            &vec![pair("app", "demo"), pair("tenant", "a")],
-            &vec![pair("tenant", "b")],
+            &[pair("app", "demo"), pair("tenant", "a")],
+            &[pair("tenant", "b")],
         );
         assert_eq!(merged, vec![pair("app", "demo"), pair("tenant", "b")]);
     }

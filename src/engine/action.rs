@@ -12,6 +12,7 @@
 //! {"op":3,"do":"fail","error":{"name":…,"message":…,"retryable":false}}
 //! ```
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -27,7 +28,7 @@ const USER_AGENT: &str = concat!("cognito-wasm/", env!("CARGO_PKG_VERSION"));
 #[derive(Debug)]
 pub enum Effect {
     /// Ask the app (a handler, or the caller of the step API).
-    Ask(Prompt),
+    Ask(Box<Prompt>),
     /// Wait for another operation to end.
     Await(u32),
     /// Run SRP math with `work(op)` in slices.

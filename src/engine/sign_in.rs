@@ -202,7 +202,7 @@ impl SignInOp {
             Step::Compute => Effect::Compute,
             Step::Ask(prompt) => {
                 self.asked = Some((prompt.handler, prompt.challenge_name.clone()));
-                Effect::Ask(*prompt)
+                Effect::Ask(prompt)
             }
             // `resume` finishes a sign-in; the flow never ends at its start.
             Step::Done(_) => return Err(super::unexpected_input()),
