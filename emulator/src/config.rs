@@ -28,6 +28,12 @@ pub struct PoolConfig {
     pub required_attributes: Vec<String>,
     #[serde(default)]
     pub password_policy: PasswordPolicy,
+    /// `SignInPolicy`: the first factors USER_AUTH may offer.
+    #[serde(default)]
+    pub sign_in_policy: SignInPolicy,
+    /// `WebAuthnConfiguration`: passkeys need it.
+    #[serde(default)]
+    pub web_authn: Option<WebAuthnConfig>,
     pub clients: Vec<ClientConfig>,
     #[serde(default)]
     pub triggers: BTreeMap<TriggerName, TriggerTarget>,
@@ -85,6 +91,74 @@ impl Default for PasswordPolicy {
     }
 }
 
+/// The pool's `SignInPolicy` (Cognito's default: passwords only).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInPolicy {
+    pub allowed_first_auth_factors: Vec<AuthFactor>,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            allowed_first_auth_factors: vec![AuthFactor::Password],
+        }
+    }
+}
+
+impl SignInPolicy {
+    pub fn allows(&self, factor: AuthFactor) -> bool {
+        self.allowed_first_auth_factors.contains(&factor)
+    }
+
+    /// Users may sign up without a password only when they can sign in with a code.
+    pub fn passwordless_sign_up(&self) -> bool {
+        self.allows(AuthFactor::EmailOtp) || self.allows(AuthFactor::SmsOtp)
+    }
+}
+
+/// `AllowedFirstAuthFactors` members (the service model's `AuthFactorType` less SOFTWARE_TOKEN,
+/// which "is not currently supported as a first auth factor").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthFactor {
+    Password,
+    EmailOtp,
+    SmsOtp,
+    WebAuthn,
+}
+
+/// `WebAuthnConfiguration` (`RelyingPartyId`, `UserVerification`), plus the origins the emulator
+/// accepts in clientDataJSON (the service ties them to its domains; see the README).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebAuthnConfig {
+    pub relying_party_id: String,
+    #[serde(default)]
+    pub user_verification: UserVerification,
+    /// Exact origins (`scheme://host[:port]`); when absent, see `webauthn::origin_allowed`.
+    #[serde(default)]
+    pub allowed_origins: Option<Vec<String>>,
+}
+
+/// `UserVerificationType`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserVerification {
+    Required,
+    #[default]
+    Preferred,
+}
+
+impl UserVerification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::Preferred => "preferred",
+        }
+    }
+}
+
 /// An app client.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -105,6 +179,28 @@ pub struct ClientConfig {
     pub id_token_validity_seconds: u64,
     #[serde(default = "thirty_days")]
     pub refresh_token_validity_seconds: u64,
+    /// `RefreshTokenRotation`; off when absent.
+    #[serde(default)]
+    pub refresh_token_rotation: Option<RefreshTokenRotation>,
+}
+
+/// `RefreshTokenRotationType`: `Feature` ENABLED/DISABLED as a boolean, and the grace period
+/// (0-60 s) during which a rotated-out refresh token still works.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefreshTokenRotation {
+    pub enabled: bool,
+    #[serde(default)]
+    pub retry_grace_period_seconds: u64,
+}
+
+impl ClientConfig {
+    /// The grace period when rotation is on.
+    pub fn rotation_grace(&self) -> Option<u64> {
+        self.refresh_token_rotation
+            .filter(|r| r.enabled)
+            .map(|r| r.retry_grace_period_seconds)
+    }
 }
 
 fn yes() -> bool {
@@ -117,17 +213,21 @@ fn thirty_days() -> u64 {
     30 * 86_400
 }
 
-/// The `AuthFlow`s this emulator implements.
+/// The `AuthFlow`s this emulator implements (in `authFlows`, also as the service's
+/// `ExplicitAuthFlows` names, `ALLOW_USER_AUTH` etc.).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum AuthFlow {
-    #[serde(rename = "USER_SRP_AUTH")]
+    #[serde(rename = "USER_SRP_AUTH", alias = "ALLOW_USER_SRP_AUTH")]
     UserSrp,
-    #[serde(rename = "USER_PASSWORD_AUTH")]
+    #[serde(rename = "USER_PASSWORD_AUTH", alias = "ALLOW_USER_PASSWORD_AUTH")]
     UserPassword,
-    #[serde(rename = "CUSTOM_AUTH")]
+    #[serde(rename = "CUSTOM_AUTH", alias = "ALLOW_CUSTOM_AUTH")]
     Custom,
-    #[serde(rename = "REFRESH_TOKEN_AUTH")]
+    #[serde(rename = "REFRESH_TOKEN_AUTH", alias = "ALLOW_REFRESH_TOKEN_AUTH")]
     RefreshToken,
+    /// Choice-based sign-in (`ALLOW_USER_AUTH`).
+    #[serde(rename = "USER_AUTH", alias = "ALLOW_USER_AUTH")]
+    UserAuth,
 }
 
 impl AuthFlow {
@@ -147,6 +247,7 @@ impl AuthFlow {
             "USER_PASSWORD_AUTH" => Some(Self::UserPassword),
             "CUSTOM_AUTH" => Some(Self::Custom),
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Some(Self::RefreshToken),
+            "USER_AUTH" => Some(Self::UserAuth),
             _ => None,
         }
     }
@@ -162,6 +263,9 @@ pub enum TriggerName {
     PostAuthentication,
     PreTokenGeneration,
     UserMigration,
+    PreSignUp,
+    PostConfirmation,
+    CustomMessage,
 }
 
 impl TriggerName {
@@ -174,6 +278,9 @@ impl TriggerName {
             Self::PostAuthentication => "PostAuthentication",
             Self::PreTokenGeneration => "PreTokenGeneration",
             Self::UserMigration => "UserMigration",
+            Self::PreSignUp => "PreSignUp",
+            Self::PostConfirmation => "PostConfirmation",
+            Self::CustomMessage => "CustomMessage",
         }
     }
 }
@@ -308,8 +415,10 @@ impl UserStatus {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserConfig {
     pub username: String,
-    /// The password (the temporary one for FORCE_CHANGE_PASSWORD).
-    pub password: String,
+    /// The password (the temporary one for FORCE_CHANGE_PASSWORD); absent for a passwordless
+    /// user, who signs in with USER_AUTH codes or passkeys only.
+    #[serde(default)]
+    pub password: Option<String>,
     /// Fixed `sub`; derived from the pool id and username when absent.
     #[serde(default)]
     pub sub: Option<String>,
@@ -430,6 +539,24 @@ impl PoolConfig {
                 .chain(self.legacy_users.iter().map(|u| u.username.as_str())),
             "username",
         )?;
+        for client in &self.clients {
+            if let Some(rotation) = client.refresh_token_rotation {
+                if rotation.retry_grace_period_seconds > 60 {
+                    return Err(format!(
+                        "client {}: retryGracePeriodSeconds is 0-60",
+                        client.client_id
+                    ));
+                }
+            }
+        }
+        if self.sign_in_policy.allowed_first_auth_factors.is_empty() {
+            return Err("signInPolicy.allowedFirstAuthFactors needs at least one factor".into());
+        }
+        if let Some(web_authn) = &self.web_authn {
+            if web_authn.relying_party_id.is_empty() || web_authn.relying_party_id.len() > 127 {
+                return Err("webAuthn.relyingPartyId is 1-127 characters".into());
+            }
+        }
         self.users.iter().try_for_each(UserConfig::validate)
     }
 }
@@ -453,6 +580,11 @@ impl UserConfig {
                     "user {who}: preferredMfa is not one of their factors"
                 ));
             }
+        }
+        if self.password.is_none() && self.status == UserStatus::ForceChangePassword {
+            return Err(format!(
+                "user {who}: FORCE_CHANGE_PASSWORD needs a (temporary) password"
+            ));
         }
         if let Some(custom) = &self.custom_challenge {
             if custom.rounds.is_empty() || custom.max_attempts == 0 {
@@ -491,101 +623,4 @@ fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), St
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DEMO: &str = include_str!("../demo-pool.json");
-
-    #[test]
-    fn demo_pool_loads() {
-        let pool = PoolConfig::parse(DEMO).expect("demo pool");
-        assert_eq!(pool.user_pool_id, "us-east-1_DemoPool1");
-        assert_eq!(pool.region(), "us-east-1");
-        assert!(pool
-            .client("demo-client")
-            .is_some_and(|c| c.client_secret.is_none()));
-        assert!(pool
-            .client("demo-secret-client")
-            .is_some_and(|c| c.client_secret.is_some()));
-        for name in ["alice", "bob", "carol", "dave", "erin", "grace", "henry"] {
-            assert!(pool.user(name).is_some(), "{name}");
-        }
-        assert!(pool.legacy_users.iter().any(|u| u.username == "frank"));
-        assert_eq!(pool.test_code.as_deref(), Some("123456"));
-    }
-
-    #[test]
-    fn defaults_apply() {
-        let pool =
-            PoolConfig::parse(r#"{"userPoolId":"eu-west-1_X","clients":[{"clientId":"c"}]}"#)
-                .expect("minimal pool");
-        let client = &pool.clients[0];
-        assert!(client.prevent_user_existence_errors);
-        assert_eq!(client.auth_flows.len(), 4);
-        assert_eq!(client.access_token_validity_seconds, 3600);
-        assert_eq!(pool.device_tracking, DeviceTracking::Off);
-        assert_eq!(pool.password_policy.minimum_length, 8);
-    }
-
-    #[test]
-    fn rejects_bad_configurations() {
-        for (text, needle) in [
-            (
-                r#"{"userPoolId":"nounderscore","clients":[{"clientId":"c"}]}"#,
-                "userPoolId",
-            ),
-            (r#"{"userPoolId":"r_p","clients":[]}"#, "client"),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"},{"clientId":"c"}]}"#,
-                "duplicate",
-            ),
-            (
-                r#"{"userPoolId":"r_p","testCode":"12","clients":[{"clientId":"c"}]}"#,
-                "testCode",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"users":[{"username":"u","password":"p","smsMfa":true}]}"#,
-                "phone_number",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"users":[{"username":"u","password":"p","totpSecret":"1!"}]}"#,
-                "base32",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"triggers":{"PreAuthentication":{"webhook":"http://10.0.0.1:80/x"}}}"#,
-                "127.0.0.1",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"triggers":{"Nope":"builtin"}}"#,
-                "unknown variant",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"surprise":1}"#,
-                "unknown field",
-            ),
-        ] {
-            let err = PoolConfig::parse(text).expect_err(text);
-            assert!(err.contains(needle), "{text}: {err}");
-        }
-    }
-
-    #[test]
-    fn webhook_urls() {
-        assert_eq!(
-            WebhookUrl::parse("http://127.0.0.1:9000/define"),
-            Ok(WebhookUrl {
-                port: 9000,
-                path: "/define".into()
-            })
-        );
-        assert_eq!(
-            WebhookUrl::parse("http://localhost:81"),
-            Ok(WebhookUrl {
-                port: 81,
-                path: "/".into()
-            })
-        );
-        assert!(WebhookUrl::parse("https://127.0.0.1:9000/").is_err());
-        assert!(WebhookUrl::parse("http://127.0.0.1/").is_err());
-    }
-}
+mod tests;
