@@ -36,6 +36,12 @@ pub async fn initiate_auth(
             format!("AuthFlow {flow_name} is not supported by this emulator."),
         )
     })?;
+    if flow == AuthFlow::RefreshToken && client.rotation_grace().is_some() {
+        return Err(ApiError::new(
+            ErrorKind::InvalidParameter,
+            format!("{flow_name} flow not enabled for this client: it rotates refresh tokens, which only GetTokensFromRefreshToken does."),
+        ));
+    }
     if !client.auth_flows.contains(&flow) {
         return Err(ApiError::new(
             ErrorKind::InvalidParameter,
@@ -50,12 +56,6 @@ pub async fn initiate_auth(
     let parameters = &request.auth_parameters;
     let metadata = request.client_metadata.as_ref();
     let outcome = match flow {
-        AuthFlow::RefreshToken if client.rotation_grace().is_some() => {
-            return Err(ApiError::new(
-                ErrorKind::InvalidParameter,
-                format!("{flow_name} flow not enabled for this client: it rotates refresh tokens, which only GetTokensFromRefreshToken does."),
-            ))
-        }
         AuthFlow::RefreshToken => refresh::refresh_token_auth(&mut ctx, parameters).await?,
         AuthFlow::UserAuth => {
             user_auth::initiate(&mut ctx, parameters, request.session.as_deref(), metadata).await?

@@ -18,6 +18,8 @@ pub struct PoolState {
     /// Keyed by lower-cased username (usernames are case-insensitive).
     users: BTreeMap<String, User>,
     devices: HashMap<String, Device>,
+    /// Devices made so far: their creation order.
+    device_count: u64,
     /// Token families by `origin_jti`.
     origins: HashMap<String, Origin>,
     /// Refresh tokens (each family has one, or a chain of them when its client rotates).
@@ -127,6 +129,8 @@ pub struct Device {
     pub created_at: u64,
     pub modified_at: u64,
     pub last_authenticated_at: u64,
+    /// Creation order (ListDevices lists oldest first).
+    pub order: u64,
 }
 
 /// One sign-in's token family: its refresh tokens and everything refreshed from them.
@@ -211,6 +215,7 @@ impl PoolState {
     /// A new, unconfirmed device for `username`: its DeviceKey is `<region>_<uuid>`.
     pub fn new_device(&mut self, username: &str, region: &str, now: u64) -> String {
         let key = format!("{region}_{}", ids::uuid());
+        self.device_count += 1;
         self.devices.insert(
             key.clone(),
             Device {
@@ -221,6 +226,7 @@ impl PoolState {
                 created_at: now,
                 modified_at: now,
                 last_authenticated_at: now,
+                order: self.device_count,
             },
         );
         key
@@ -234,7 +240,7 @@ impl PoolState {
             .filter(|(_, d)| d.username.eq_ignore_ascii_case(username) && d.secret.is_some())
             .map(|(key, d)| (key.as_str(), d))
             .collect();
-        devices.sort_by(|a, b| a.1.created_at.cmp(&b.1.created_at).then(a.0.cmp(b.0)));
+        devices.sort_by_key(|(_, d)| d.order);
         devices
     }
 
