@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.parse
 
-from pycognito.aws_srp import AWSSRP
+from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 URL = os.environ["EMULATOR_URL"]
 BINARY = os.environ["EMULATOR_BIN"]
@@ -253,3 +253,12 @@ def user_auth(username, client_id=CLIENT, metadata=None, session=None, **paramet
 
 def advance_clock(emulator, seconds):
     return emulator.hook("POST", "/__clock", {"advanceSeconds": seconds})
+
+
+def confirmed_device(emulator, tokens, name="test device"):
+    """ConfirmDevice for the NewDeviceMetadata of `tokens`: the DeviceKey."""
+    metadata = tokens["NewDeviceMetadata"]
+    _, config = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+    body = {"AccessToken": tokens["AccessToken"], "DeviceKey": metadata["DeviceKey"], "DeviceName": name, "DeviceSecretVerifierConfig": config}
+    emulator.ok("ConfirmDevice", body)
+    return metadata["DeviceKey"]
