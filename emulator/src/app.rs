@@ -1,13 +1,14 @@
 //! The emulator's shared state and the small services every operation uses.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::flows::Flow;
 use crate::ids;
 use crate::sessions::SessionStore;
+use crate::state::Flow;
 use crate::store::{PoolState, User};
 use crate::test_hooks::{mask_email, mask_phone, Delivery, TestHooks};
 use crate::tokens::TokenSigner;
@@ -22,6 +23,8 @@ pub struct App {
     pool: Mutex<PoolState>,
     sessions: Mutex<SessionStore<Flow>>,
     hooks: Mutex<TestHooks>,
+    /// Seconds `POST /__clock` moved the pool's clock forward (tokens, codes, rotation).
+    clock_offset: AtomicU64,
 }
 
 impl std::fmt::Debug for App {
@@ -44,6 +47,24 @@ pub enum Medium {
     Email,
 }
 
+impl Medium {
+    /// The attribute a code goes to.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::Sms => "phone_number",
+            Self::Email => "email",
+        }
+    }
+
+    /// `DeliveryMedium`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Email => "EMAIL",
+        }
+    }
+}
+
 impl App {
     pub fn new(
         config: PoolConfig,
@@ -62,6 +83,7 @@ impl App {
             config,
             sessions: Mutex::new(SessionStore::new(session_ttl)),
             hooks: Mutex::new(TestHooks::default()),
+            clock_offset: AtomicU64::new(0),
         })
     }
 
@@ -83,13 +105,27 @@ impl App {
         *self.pool() = self.initial.clone();
         self.sessions().clear();
         self.hooks().clear();
+        self.clock_offset.store(0, Ordering::Relaxed);
     }
 
-    /// Seconds since the Unix epoch.
+    /// Seconds since the Unix epoch, plus what `POST /__clock` added.
     pub fn now(&self) -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
+            .saturating_add(self.clock_offset())
+    }
+
+    /// What `POST /__clock` added so far.
+    pub fn clock_offset(&self) -> u64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves the pool's clock forward (`POST /__clock`); the new offset.
+    pub fn advance_clock(&self, seconds: u64) -> u64 {
+        self.clock_offset
+            .fetch_add(seconds, Ordering::Relaxed)
+            .saturating_add(seconds)
     }
 
     /// The app client, or the service's error for an unknown one.
@@ -117,37 +153,40 @@ impl App {
             .cloned()
     }
 
-    /// "Sends" a code to the user's phone or email: the pool's `testCode` or 6 random digits,
-    /// recorded for `GET /__deliveries`.
-    pub fn send_code(
+    /// A new one-time code: the pool's `testCode`, or 6 random digits.
+    pub fn new_code(&self) -> String {
+        self.config
+            .test_code
+            .clone()
+            .unwrap_or_else(ids::six_digits)
+    }
+
+    /// "Sends" `code` to the user's phone or email, recorded for `GET /__deliveries` with the
+    /// message a CustomMessage trigger wrote, if any.
+    pub fn deliver(
         &self,
         user: &User,
         medium: Medium,
         purpose: &'static str,
+        code: String,
+        message: Option<String>,
     ) -> ApiResult<Delivery> {
-        let (attribute, medium_name) = match medium {
-            Medium::Sms => ("phone_number", "SMS"),
-            Medium::Email => ("email", "EMAIL"),
-        };
-        let address = user.attributes.get(attribute).ok_or_else(|| {
+        let address = user.attributes.get(medium.attribute()).ok_or_else(|| {
             ApiError::new(
                 ErrorKind::CodeDeliveryFailure,
-                format!("The user has no {attribute} to send a code to."),
+                format!("The user has no {} to send a code to.", medium.attribute()),
             )
         })?;
         let delivery = Delivery {
             username: user.username.clone(),
-            medium: medium_name,
+            medium: medium.name(),
             destination: match medium {
                 Medium::Sms => mask_phone(address),
                 Medium::Email => mask_email(address),
             },
-            code: self
-                .config
-                .test_code
-                .clone()
-                .unwrap_or_else(ids::six_digits),
+            code,
             purpose,
+            message,
         };
         self.hooks().deliver(delivery.clone());
         Ok(delivery)

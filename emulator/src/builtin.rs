@@ -1,6 +1,7 @@
 //! Built-in triggers, driven by the configuration, answering the same events a webhook gets:
 //! question/answer custom challenges (users' `customChallenge`), a legacy directory for
-//! UserMigration (`legacyUsers`), and no-ops for the rest.
+//! UserMigration (`legacyUsers`), PreSignUp that confirms nobody, and no-ops for the rest
+//! (CustomMessage's empty response keeps the default messages).
 
 use serde_json::{json, Value};
 
@@ -19,9 +20,14 @@ pub fn run(config: &PoolConfig, trigger: TriggerName, event: &Value) -> ApiResul
         TriggerName::CreateAuthChallenge => create(definition, &history(request)),
         TriggerName::VerifyAuthChallengeResponse => verify(request),
         TriggerName::UserMigration => migrate(config, username, event),
+        TriggerName::PreSignUp => {
+            json!({ "autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false })
+        }
         TriggerName::PreAuthentication
         | TriggerName::PostAuthentication
-        | TriggerName::PreTokenGeneration => json!({}),
+        | TriggerName::PreTokenGeneration
+        | TriggerName::PostConfirmation
+        | TriggerName::CustomMessage => json!({}),
     })
 }
 

@@ -10,13 +10,15 @@ use serde_json::json;
 use crate::app::App;
 use crate::config::{DeviceTracking, MfaKind, TriggerName};
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::flows::{self, Ctx, Flow, Outcome, Pending, Progress};
+use crate::flows;
 use crate::requests::{self, parameter, required, StringMap};
 use crate::srp_auth::{self, Claim, PendingSrp};
+use crate::state::{self, Ctx, Flow, Outcome, Pending, Progress};
 use crate::store::{PasswordRecord, User};
 use crate::test_hooks::CallRecord;
 use crate::totp;
 use crate::triggers;
+use crate::user_auth;
 use crate::users;
 
 /// Answers one MFA challenge may get (the last wrong one ends the session).
@@ -37,7 +39,7 @@ pub async fn respond(
     record.challenge_name.clone_from(&request.challenge_name);
     let client_id = required(&request.client_id, "clientId")?;
     let challenge = required(&request.challenge_name, "challengeName")?;
-    let session = match (&request.session, flows::answer_alias(challenge, responses)) {
+    let session = match (&request.session, state::answer_alias(challenge, responses)) {
         (Some(session), _) => session.clone(),
         (None, Some(alias)) => app
             .sessions()
@@ -51,12 +53,20 @@ pub async fn respond(
         parameter(responses, name)?;
     }
     precheck(app, challenge, username, responses)?;
+    user_auth::precheck(challenge, responses)?;
 
     let taken = app
         .sessions()
         .take(&session, Instant::now(), |flow: &Flow| {
-            if flow.progress.client_id != *client_id {
+            if flow.progress.client_id != *client_id
+                || matches!(flow.pending, Pending::SignedUp | Pending::SignUpConfirmed)
+            {
                 return Err(ApiError::invalid_session());
+            }
+            if let Pending::SelectChallenge(choices) = &flow.pending {
+                if challenge == "SELECT_CHALLENGE" {
+                    user_auth::check_selection(choices, responses)?;
+                }
             }
             let expected = flow.pending.challenge_name();
             if expected != challenge {
@@ -81,19 +91,32 @@ pub async fn respond(
     }
     ctx.record.username = Some(taken.state.progress.username.clone());
     let mut taken = taken;
-    if let Pending::Mfa {
-        kind,
-        code,
-        wrong_answers,
-    } = &mut taken.state.pending
-    {
-        if !mfa_code_matches(
-            app,
-            &taken.state.progress.username,
-            *kind,
-            code.as_deref(),
-            responses,
-        )? {
+    let username = taken.state.progress.username.clone();
+    let code_check = match &mut taken.state.pending {
+        Pending::Mfa {
+            kind,
+            code,
+            wrong_answers,
+        } => Some((
+            mfa_code_matches(app, &username, *kind, code.as_deref(), responses)?,
+            wrong_answers,
+        )),
+        Pending::Otp {
+            medium,
+            code,
+            wrong_answers,
+        } => {
+            let name = match medium {
+                crate::app::Medium::Email => "EMAIL_OTP_CODE",
+                crate::app::Medium::Sms => "SMS_OTP_CODE",
+            };
+            let given = parameter(responses, name)?.trim();
+            Some((given == code.as_str(), wrong_answers))
+        }
+        _ => None,
+    };
+    if let Some((matches, wrong_answers)) = code_check {
+        if !matches {
             *wrong_answers += 1;
             if *wrong_answers >= MAX_MFA_ATTEMPTS {
                 return Err(ApiError::invalid_session());
@@ -131,12 +154,13 @@ pub async fn respond(
                 .filter(|k| options.contains(k))
                 .ok_or_else(|| ApiError::new(ErrorKind::InvalidParameter, format!("{answer} is not one of MFAS_CAN_CHOOSE.")))?;
             let user = app.user(&progress.username)?;
-            let (pending, parameters) = flows::mfa_challenge(app, &user, kind)?;
+            let (pending, parameters) = flows::mfa_challenge(&mut ctx, &user, kind, metadata).await?;
             Outcome::challenge(progress, pending, parameters)
         }
         Pending::MfaSetup { secret: Some(secret), verified: true } => {
             if let Some(user) = app.pool().user_mut(&progress.username) {
                 user.mfa.totp_secret = Some(secret);
+                user.mfa.totp_enabled = true;
                 user.mfa.preferred = Some(MfaKind::Totp);
             }
             progress.second_factor_done = true;
@@ -162,6 +186,15 @@ pub async fn respond(
             flows::advance(&mut ctx, progress, metadata).await?
         }
         Pending::DeviceSrpAuth => device_password_verifier(app, progress, responses)?,
+        // A passwordless first factor: no MFA follows.
+        Pending::Otp { .. } => flows::advance(&mut ctx, progress, metadata).await?,
+        pending @ (Pending::SelectChallenge(_)
+        | Pending::Password
+        | Pending::PasswordSrp
+        | Pending::WebAuthn { .. }) => {
+            user_auth::answer(&mut ctx, progress, pending, responses, metadata).await?
+        }
+        Pending::SignedUp | Pending::SignUpConfirmed => return Err(ApiError::invalid_session()),
         Pending::DevicePasswordVerifier(srp) => {
             srp.verify(claim(responses)?, app.now())?;
             progress.device_authenticated = true;
@@ -183,6 +216,11 @@ fn required_responses(challenge: &str) -> ApiResult<&'static [&'static str]> {
         "SMS_MFA" => &["SMS_MFA_CODE"],
         "SOFTWARE_TOKEN_MFA" => &["SOFTWARE_TOKEN_MFA_CODE"],
         "EMAIL_OTP" => &["EMAIL_OTP_CODE"],
+        "SMS_OTP" => &["SMS_OTP_CODE"],
+        "SELECT_CHALLENGE" => &["ANSWER"],
+        "PASSWORD" => &["PASSWORD"],
+        "PASSWORD_SRP" => &["SRP_A"],
+        "WEB_AUTHN" => &["CREDENTIAL"],
         "SELECT_MFA_TYPE" | "CUSTOM_CHALLENGE" => &["ANSWER"],
         "NEW_PASSWORD_REQUIRED" => &["NEW_PASSWORD"],
         "DEVICE_SRP_AUTH" => &["DEVICE_KEY", "SRP_A"],
@@ -297,7 +335,7 @@ fn set_new_password(app: &App, username: &str, responses: &StringMap) -> ApiResu
     let user = pool
         .user_mut(username)
         .ok_or_else(ApiError::user_not_found)?;
-    user.password = PasswordRecord::new(&app.realm, &user.username, password);
+    user.password = Some(PasswordRecord::new(&app.realm, &user.username, password));
     user.status = crate::config::UserStatus::Confirmed;
     for (key, value) in responses {
         if let Some(attribute) = key.strip_prefix("userAttributes.") {

@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 use crate::totp;
 
+mod triggers;
+pub use triggers::{TriggerName, TriggerTarget, WebhookUrl};
+
 /// One user pool: its clients, users, triggers and policies.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -28,6 +31,12 @@ pub struct PoolConfig {
     pub required_attributes: Vec<String>,
     #[serde(default)]
     pub password_policy: PasswordPolicy,
+    /// `SignInPolicy`: the first factors USER_AUTH may offer.
+    #[serde(default)]
+    pub sign_in_policy: SignInPolicy,
+    /// `WebAuthnConfiguration`: passkeys need it.
+    #[serde(default)]
+    pub web_authn: Option<WebAuthnConfig>,
     pub clients: Vec<ClientConfig>,
     #[serde(default)]
     pub triggers: BTreeMap<TriggerName, TriggerTarget>,
@@ -85,6 +94,74 @@ impl Default for PasswordPolicy {
     }
 }
 
+/// The pool's `SignInPolicy` (Cognito's default: passwords only).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInPolicy {
+    pub allowed_first_auth_factors: Vec<AuthFactor>,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            allowed_first_auth_factors: vec![AuthFactor::Password],
+        }
+    }
+}
+
+impl SignInPolicy {
+    pub fn allows(&self, factor: AuthFactor) -> bool {
+        self.allowed_first_auth_factors.contains(&factor)
+    }
+
+    /// Users may sign up without a password only when they can sign in with a code.
+    pub fn passwordless_sign_up(&self) -> bool {
+        self.allows(AuthFactor::EmailOtp) || self.allows(AuthFactor::SmsOtp)
+    }
+}
+
+/// `AllowedFirstAuthFactors` members (the service model's `AuthFactorType` less SOFTWARE_TOKEN,
+/// which "is not currently supported as a first auth factor").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthFactor {
+    Password,
+    EmailOtp,
+    SmsOtp,
+    WebAuthn,
+}
+
+/// `WebAuthnConfiguration` (`RelyingPartyId`, `UserVerification`), plus the origins the emulator
+/// accepts in clientDataJSON (the service ties them to its domains; see the README).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebAuthnConfig {
+    pub relying_party_id: String,
+    #[serde(default)]
+    pub user_verification: UserVerification,
+    /// Exact origins (`scheme://host[:port]`); when absent, see `webauthn::origin_allowed`.
+    #[serde(default)]
+    pub allowed_origins: Option<Vec<String>>,
+}
+
+/// `UserVerificationType`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserVerification {
+    Required,
+    #[default]
+    Preferred,
+}
+
+impl UserVerification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::Preferred => "preferred",
+        }
+    }
+}
+
 /// An app client.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -105,6 +182,28 @@ pub struct ClientConfig {
     pub id_token_validity_seconds: u64,
     #[serde(default = "thirty_days")]
     pub refresh_token_validity_seconds: u64,
+    /// `RefreshTokenRotation`; off when absent.
+    #[serde(default)]
+    pub refresh_token_rotation: Option<RefreshTokenRotation>,
+}
+
+/// `RefreshTokenRotationType`: `Feature` ENABLED/DISABLED as a boolean, and the grace period
+/// (0-60 s) during which a rotated-out refresh token still works.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefreshTokenRotation {
+    pub enabled: bool,
+    #[serde(default)]
+    pub retry_grace_period_seconds: u64,
+}
+
+impl ClientConfig {
+    /// The grace period when rotation is on.
+    pub fn rotation_grace(&self) -> Option<u64> {
+        self.refresh_token_rotation
+            .filter(|r| r.enabled)
+            .map(|r| r.retry_grace_period_seconds)
+    }
 }
 
 fn yes() -> bool {
@@ -117,17 +216,21 @@ fn thirty_days() -> u64 {
     30 * 86_400
 }
 
-/// The `AuthFlow`s this emulator implements.
+/// The `AuthFlow`s this emulator implements (in `authFlows`, also as the service's
+/// `ExplicitAuthFlows` names, `ALLOW_USER_AUTH` etc.).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum AuthFlow {
-    #[serde(rename = "USER_SRP_AUTH")]
+    #[serde(rename = "USER_SRP_AUTH", alias = "ALLOW_USER_SRP_AUTH")]
     UserSrp,
-    #[serde(rename = "USER_PASSWORD_AUTH")]
+    #[serde(rename = "USER_PASSWORD_AUTH", alias = "ALLOW_USER_PASSWORD_AUTH")]
     UserPassword,
-    #[serde(rename = "CUSTOM_AUTH")]
+    #[serde(rename = "CUSTOM_AUTH", alias = "ALLOW_CUSTOM_AUTH")]
     Custom,
-    #[serde(rename = "REFRESH_TOKEN_AUTH")]
+    #[serde(rename = "REFRESH_TOKEN_AUTH", alias = "ALLOW_REFRESH_TOKEN_AUTH")]
     RefreshToken,
+    /// Choice-based sign-in (`ALLOW_USER_AUTH`).
+    #[serde(rename = "USER_AUTH", alias = "ALLOW_USER_AUTH")]
+    UserAuth,
 }
 
 impl AuthFlow {
@@ -147,93 +250,9 @@ impl AuthFlow {
             "USER_PASSWORD_AUTH" => Some(Self::UserPassword),
             "CUSTOM_AUTH" => Some(Self::Custom),
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Some(Self::RefreshToken),
+            "USER_AUTH" => Some(Self::UserAuth),
             _ => None,
         }
-    }
-}
-
-/// The triggers this emulator can invoke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-pub enum TriggerName {
-    PreAuthentication,
-    DefineAuthChallenge,
-    CreateAuthChallenge,
-    VerifyAuthChallengeResponse,
-    PostAuthentication,
-    PreTokenGeneration,
-    UserMigration,
-}
-
-impl TriggerName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PreAuthentication => "PreAuthentication",
-            Self::DefineAuthChallenge => "DefineAuthChallenge",
-            Self::CreateAuthChallenge => "CreateAuthChallenge",
-            Self::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
-            Self::PostAuthentication => "PostAuthentication",
-            Self::PreTokenGeneration => "PreTokenGeneration",
-            Self::UserMigration => "UserMigration",
-        }
-    }
-}
-
-/// Where a trigger runs: `"builtin"` or `{"webhook": "http://127.0.0.1:PORT/path"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "RawTriggerTarget")]
-pub enum TriggerTarget {
-    Builtin,
-    Webhook(WebhookUrl),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawTriggerTarget {
-    Name(String),
-    Hook { webhook: String },
-}
-
-impl TryFrom<RawTriggerTarget> for TriggerTarget {
-    type Error = String;
-    fn try_from(raw: RawTriggerTarget) -> Result<Self, String> {
-        match raw {
-            RawTriggerTarget::Name(name) if name == "builtin" => Ok(Self::Builtin),
-            RawTriggerTarget::Name(other) => Err(format!(
-                "a trigger is \"builtin\" or {{\"webhook\": URL}}, not {other:?}"
-            )),
-            RawTriggerTarget::Hook { webhook } => WebhookUrl::parse(&webhook).map(Self::Webhook),
-        }
-    }
-}
-
-/// A webhook address on this machine: `http://127.0.0.1:PORT/path`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebhookUrl {
-    pub port: u16,
-    /// Starts with `/`.
-    pub path: String,
-}
-
-impl WebhookUrl {
-    /// Accepts only `http://127.0.0.1:PORT[/path]` (or `localhost`): triggers never leave the machine.
-    pub fn parse(url: &str) -> Result<Self, String> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("webhook {url:?} must start with http://"))?;
-        let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
-        let (host, port) = authority
-            .rsplit_once(':')
-            .ok_or_else(|| format!("webhook {url:?} needs an explicit port"))?;
-        if host != "127.0.0.1" && host != "localhost" {
-            return Err(format!("webhook {url:?} must be on 127.0.0.1"));
-        }
-        let port = port
-            .parse()
-            .map_err(|_| format!("webhook {url:?} has a bad port"))?;
-        Ok(Self {
-            port,
-            path: path.to_owned(),
-        })
     }
 }
 
@@ -308,8 +327,10 @@ impl UserStatus {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserConfig {
     pub username: String,
-    /// The password (the temporary one for FORCE_CHANGE_PASSWORD).
-    pub password: String,
+    /// The password (the temporary one for FORCE_CHANGE_PASSWORD); absent for a passwordless
+    /// user, who signs in with USER_AUTH codes or passkeys only.
+    #[serde(default)]
+    pub password: Option<String>,
     /// Fixed `sub`; derived from the pool id and username when absent.
     #[serde(default)]
     pub sub: Option<String>,
@@ -430,6 +451,24 @@ impl PoolConfig {
                 .chain(self.legacy_users.iter().map(|u| u.username.as_str())),
             "username",
         )?;
+        for client in &self.clients {
+            if let Some(rotation) = client.refresh_token_rotation {
+                if rotation.retry_grace_period_seconds > 60 {
+                    return Err(format!(
+                        "client {}: retryGracePeriodSeconds is 0-60",
+                        client.client_id
+                    ));
+                }
+            }
+        }
+        if self.sign_in_policy.allowed_first_auth_factors.is_empty() {
+            return Err("signInPolicy.allowedFirstAuthFactors needs at least one factor".into());
+        }
+        if let Some(web_authn) = &self.web_authn {
+            if web_authn.relying_party_id.is_empty() || web_authn.relying_party_id.len() > 127 {
+                return Err("webAuthn.relyingPartyId is 1-127 characters".into());
+            }
+        }
         self.users.iter().try_for_each(UserConfig::validate)
     }
 }
@@ -453,6 +492,11 @@ impl UserConfig {
                     "user {who}: preferredMfa is not one of their factors"
                 ));
             }
+        }
+        if self.password.is_none() && self.status == UserStatus::ForceChangePassword {
+            return Err(format!(
+                "user {who}: FORCE_CHANGE_PASSWORD needs a (temporary) password"
+            ));
         }
         if let Some(custom) = &self.custom_challenge {
             if custom.rounds.is_empty() || custom.max_attempts == 0 {
@@ -491,101 +535,4 @@ fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), St
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DEMO: &str = include_str!("../demo-pool.json");
-
-    #[test]
-    fn demo_pool_loads() {
-        let pool = PoolConfig::parse(DEMO).expect("demo pool");
-        assert_eq!(pool.user_pool_id, "us-east-1_DemoPool1");
-        assert_eq!(pool.region(), "us-east-1");
-        assert!(pool
-            .client("demo-client")
-            .is_some_and(|c| c.client_secret.is_none()));
-        assert!(pool
-            .client("demo-secret-client")
-            .is_some_and(|c| c.client_secret.is_some()));
-        for name in ["alice", "bob", "carol", "dave", "erin", "grace", "henry"] {
-            assert!(pool.user(name).is_some(), "{name}");
-        }
-        assert!(pool.legacy_users.iter().any(|u| u.username == "frank"));
-        assert_eq!(pool.test_code.as_deref(), Some("123456"));
-    }
-
-    #[test]
-    fn defaults_apply() {
-        let pool =
-            PoolConfig::parse(r#"{"userPoolId":"eu-west-1_X","clients":[{"clientId":"c"}]}"#)
-                .expect("minimal pool");
-        let client = &pool.clients[0];
-        assert!(client.prevent_user_existence_errors);
-        assert_eq!(client.auth_flows.len(), 4);
-        assert_eq!(client.access_token_validity_seconds, 3600);
-        assert_eq!(pool.device_tracking, DeviceTracking::Off);
-        assert_eq!(pool.password_policy.minimum_length, 8);
-    }
-
-    #[test]
-    fn rejects_bad_configurations() {
-        for (text, needle) in [
-            (
-                r#"{"userPoolId":"nounderscore","clients":[{"clientId":"c"}]}"#,
-                "userPoolId",
-            ),
-            (r#"{"userPoolId":"r_p","clients":[]}"#, "client"),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"},{"clientId":"c"}]}"#,
-                "duplicate",
-            ),
-            (
-                r#"{"userPoolId":"r_p","testCode":"12","clients":[{"clientId":"c"}]}"#,
-                "testCode",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"users":[{"username":"u","password":"p","smsMfa":true}]}"#,
-                "phone_number",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"users":[{"username":"u","password":"p","totpSecret":"1!"}]}"#,
-                "base32",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"triggers":{"PreAuthentication":{"webhook":"http://10.0.0.1:80/x"}}}"#,
-                "127.0.0.1",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"triggers":{"Nope":"builtin"}}"#,
-                "unknown variant",
-            ),
-            (
-                r#"{"userPoolId":"r_p","clients":[{"clientId":"c"}],"surprise":1}"#,
-                "unknown field",
-            ),
-        ] {
-            let err = PoolConfig::parse(text).expect_err(text);
-            assert!(err.contains(needle), "{text}: {err}");
-        }
-    }
-
-    #[test]
-    fn webhook_urls() {
-        assert_eq!(
-            WebhookUrl::parse("http://127.0.0.1:9000/define"),
-            Ok(WebhookUrl {
-                port: 9000,
-                path: "/define".into()
-            })
-        );
-        assert_eq!(
-            WebhookUrl::parse("http://localhost:81"),
-            Ok(WebhookUrl {
-                port: 81,
-                path: "/".into()
-            })
-        );
-        assert!(WebhookUrl::parse("https://127.0.0.1:9000/").is_err());
-        assert!(WebhookUrl::parse("http://127.0.0.1/").is_err());
-    }
-}
+mod tests;

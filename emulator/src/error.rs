@@ -22,8 +22,10 @@ pub enum ErrorKind {
     InvalidLambdaResponse,
     InvalidParameter,
     InvalidPassword,
+    LimitExceeded,
     NotAuthorized,
     PasswordResetRequired,
+    RefreshTokenReuse,
     ResourceNotFound,
     Serialization,
     SoftwareTokenMfaNotFound,
@@ -35,6 +37,13 @@ pub enum ErrorKind {
     UserNotConfirmed,
     UserNotFound,
     UsernameExists,
+    WebAuthnChallengeNotFound,
+    WebAuthnClientMismatch,
+    WebAuthnConfigurationMissing,
+    WebAuthnCredentialNotSupported,
+    WebAuthnNotEnabled,
+    WebAuthnOriginNotAllowed,
+    WebAuthnRelyingPartyMismatch,
 }
 
 impl ErrorKind {
@@ -48,8 +57,10 @@ impl ErrorKind {
             Self::InvalidLambdaResponse => "InvalidLambdaResponseException",
             Self::InvalidParameter => "InvalidParameterException",
             Self::InvalidPassword => "InvalidPasswordException",
+            Self::LimitExceeded => "LimitExceededException",
             Self::NotAuthorized => "NotAuthorizedException",
             Self::PasswordResetRequired => "PasswordResetRequiredException",
+            Self::RefreshTokenReuse => "RefreshTokenReuseException",
             Self::ResourceNotFound => "ResourceNotFoundException",
             Self::Serialization => "SerializationException",
             Self::SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
@@ -61,6 +72,13 @@ impl ErrorKind {
             Self::UserNotConfirmed => "UserNotConfirmedException",
             Self::UserNotFound => "UserNotFoundException",
             Self::UsernameExists => "UsernameExistsException",
+            Self::WebAuthnChallengeNotFound => "WebAuthnChallengeNotFoundException",
+            Self::WebAuthnClientMismatch => "WebAuthnClientMismatchException",
+            Self::WebAuthnConfigurationMissing => "WebAuthnConfigurationMissingException",
+            Self::WebAuthnCredentialNotSupported => "WebAuthnCredentialNotSupportedException",
+            Self::WebAuthnNotEnabled => "WebAuthnNotEnabledException",
+            Self::WebAuthnOriginNotAllowed => "WebAuthnOriginNotAllowedException",
+            Self::WebAuthnRelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",
         }
     }
 

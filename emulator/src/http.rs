@@ -108,6 +108,8 @@ async fn route(app: &App, request: Request<Incoming>) -> Result<HttpResponse, Dr
             json_response(StatusCode::OK, &json!({}), "application/json")
         }
         (&Method::POST, "/__faults") => add_fault(app, request.into_body()).await,
+        (&Method::GET, "/__clock") => clock_response(app),
+        (&Method::POST, "/__clock") => advance_clock(app, request.into_body()).await,
         (&Method::GET, p) if p == jwks_path => {
             json_response(StatusCode::OK, &app.signer.jwks(), "application/json")
         }
@@ -271,6 +273,41 @@ async fn add_fault(app: &App, body: Incoming) -> HttpResponse {
             app.hooks()
                 .add_fault(request.operation, kind, request.count);
             json_response(StatusCode::OK, &json!({}), "application/json")
+        }
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `{"now": <epoch seconds>, "offsetSeconds": N}`.
+fn clock_response(app: &App) -> HttpResponse {
+    let body = json!({ "now": app.now(), "offsetSeconds": app.clock_offset() });
+    json_response(StatusCode::OK, &body, "application/json")
+}
+
+/// `POST /__clock {"advanceSeconds": N}` (N ≤ 10 years): the pool's clock (token expiry, code
+/// expiry, refresh-token rotation grace) moves N seconds forward; `POST /__reset` puts it back.
+async fn advance_clock(app: &App, body: Incoming) -> HttpResponse {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Advance {
+        advance_seconds: u64,
+    }
+    const MAX_ADVANCE: u64 = 10 * 366 * 86_400;
+    let request = read_body(body).await.and_then(|bytes| {
+        serde_json::from_slice::<Advance>(&bytes)
+            .ok()
+            .filter(|a| a.advance_seconds <= MAX_ADVANCE)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorKind::InvalidParameter,
+                    "POST /__clock takes {\"advanceSeconds\": N} with N at most ten years.",
+                )
+            })
+    });
+    match request {
+        Ok(advance) => {
+            app.advance_clock(advance.advance_seconds);
+            clock_response(app)
         }
         Err(error) => error_response(&error),
     }

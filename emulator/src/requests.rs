@@ -38,6 +38,8 @@ pub struct InitiateAuth {
     #[serde(default)]
     pub auth_parameters: StringMap,
     pub client_metadata: Option<StringMap>,
+    /// USER_AUTH: the Session of ConfirmSignUp.
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +71,8 @@ pub struct SignUp {
     pub password: Option<String>,
     #[serde(default)]
     pub user_attributes: Vec<Attribute>,
+    #[serde(default)]
+    pub validation_data: Vec<Attribute>,
     pub client_metadata: Option<StringMap>,
 }
 
@@ -83,6 +87,8 @@ pub struct UserCodeRequest {
     pub confirmation_code: Option<String>,
     pub password: Option<String>,
     pub client_metadata: Option<StringMap>,
+    /// ConfirmSignUp: the Session of SignUp.
+    pub session: Option<String>,
 }
 
 /// Operations authorised by an AccessToken (GetUser, GlobalSignOut, device calls).
@@ -118,7 +124,51 @@ pub struct GetTokensFromRefreshToken {
     pub refresh_token: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    pub device_key: Option<String>,
     pub client_metadata: Option<StringMap>,
+}
+
+/// The passkey operations (all by AccessToken).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WebAuthnRequest {
+    pub access_token: Option<String>,
+    /// CompleteWebAuthnRegistration: RegistrationResponseJSON (a JSON document).
+    pub credential: Option<Value>,
+    pub credential_id: Option<String>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i64>,
+}
+
+/// The account operations by AccessToken: ChangePassword, UpdateUserAttributes,
+/// GetUserAttributeVerificationCode, VerifyUserAttribute, SetUserMFAPreference, ListDevices,
+/// GetDevice, DeleteUser, GetUserAuthFactors.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccountRequest {
+    pub access_token: Option<String>,
+    pub previous_password: Option<String>,
+    pub proposed_password: Option<String>,
+    pub user_attributes: Option<Vec<Attribute>>,
+    pub attribute_name: Option<String>,
+    pub code: Option<String>,
+    #[serde(rename = "SMSMfaSettings")]
+    pub sms_mfa_settings: Option<MfaSettings>,
+    pub software_token_mfa_settings: Option<MfaSettings>,
+    pub email_mfa_settings: Option<MfaSettings>,
+    pub web_authn_mfa_settings: Option<MfaSettings>,
+    pub limit: Option<i64>,
+    pub pagination_token: Option<String>,
+    pub device_key: Option<String>,
+    pub client_metadata: Option<StringMap>,
+}
+
+/// `SMSMfaSettingsType` and its kin: `{Enabled, PreferredMfa}`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MfaSettings {
+    pub enabled: Option<bool>,
+    pub preferred_mfa: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

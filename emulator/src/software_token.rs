@@ -8,10 +8,10 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::config::MfaKind;
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::flows::{Flow, Pending};
 use crate::ids;
 use crate::requests::{self, required};
 use crate::sessions::Taken;
+use crate::state::{Flow, Pending};
 use crate::test_hooks::CallRecord;
 use crate::totp;
 
@@ -101,6 +101,7 @@ pub fn verify(
     }
     if let Some(user) = app.pool().user_mut(&user.username) {
         user.mfa.totp_secret = Some(secret);
+        user.mfa.totp_enabled = true;
         user.mfa.associated_totp_secret = None;
         user.mfa.preferred = Some(MfaKind::Totp);
     }

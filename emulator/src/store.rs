@@ -7,6 +7,7 @@ use cognito_wasm::srp::{password_verifier, Credentials};
 
 use crate::config::{MfaKind, PoolConfig, UserConfig, UserStatus};
 use crate::ids;
+use crate::webauthn::{Passkey, RegistrationChallenge};
 
 /// Bytes of a user's SRP salt.
 const SALT_LEN: usize = 16;
@@ -17,10 +18,12 @@ pub struct PoolState {
     /// Keyed by lower-cased username (usernames are case-insensitive).
     users: BTreeMap<String, User>,
     devices: HashMap<String, Device>,
+    /// Devices made so far: their creation order.
+    device_count: u64,
     /// Token families by `origin_jti`.
     origins: HashMap<String, Origin>,
-    /// Refresh token → `origin_jti`.
-    refresh_tokens: HashMap<String, String>,
+    /// Refresh tokens (each family has one, or a chain of them when its client rotates).
+    refresh_tokens: HashMap<String, RefreshRecord>,
     codes: HashMap<(String, CodePurpose), IssuedCode>,
 }
 
@@ -33,10 +36,15 @@ pub struct User {
     pub status: UserStatus,
     pub enabled: bool,
     pub attributes: BTreeMap<String, String>,
-    pub password: PasswordRecord,
+    /// `None` for a passwordless user.
+    pub password: Option<PasswordRecord>,
     pub mfa: UserMfa,
     /// The DeviceGroupKey of all this user's devices.
     pub device_group_key: String,
+    /// Registered WebAuthn credentials, oldest first.
+    pub passkeys: Vec<Passkey>,
+    /// The challenge of the last StartWebAuthnRegistration, until used or replaced.
+    pub pending_registration: Option<RegistrationChallenge>,
 }
 
 /// A user's MFA factors.
@@ -46,6 +54,8 @@ pub struct UserMfa {
     pub email: bool,
     /// Base32 secret of a verified software token.
     pub totp_secret: Option<String>,
+    /// SetUserMFAPreference can turn a verified token off without forgetting it.
+    pub totp_enabled: bool,
     /// Base32 secret from AssociateSoftwareToken (by AccessToken), until VerifySoftwareToken.
     pub associated_totp_secret: Option<String>,
     pub preferred: Option<MfaKind>,
@@ -58,7 +68,10 @@ impl UserMfa {
     pub fn factors(&self) -> Vec<MfaKind> {
         [
             (self.sms, MfaKind::Sms),
-            (self.totp_secret.is_some(), MfaKind::Totp),
+            (
+                self.totp_secret.is_some() && self.totp_enabled,
+                MfaKind::Totp,
+            ),
             (self.email, MfaKind::Email),
         ]
         .into_iter()
@@ -113,17 +126,30 @@ pub struct Device {
     /// Set by ConfirmDevice.
     pub secret: Option<PasswordRecord>,
     pub remembered: bool,
+    pub created_at: u64,
+    pub modified_at: u64,
+    pub last_authenticated_at: u64,
+    /// Creation order (ListDevices lists oldest first).
+    pub order: u64,
 }
 
-/// One sign-in's token family: its refresh token and everything refreshed from it.
+/// One sign-in's token family: its refresh tokens and everything refreshed from them.
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub username: String,
     pub client_id: String,
-    pub refresh_expires_at: u64,
     pub device_key: Option<String>,
     pub auth_time: u64,
     pub revoked: bool,
+}
+
+/// One refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshRecord {
+    pub origin_jti: String,
+    pub expires_at: u64,
+    /// When rotation replaced it (GetTokensFromRefreshToken on a rotating client).
+    pub rotated_at: Option<u64>,
 }
 
 /// What a one-time code is for.
@@ -131,6 +157,10 @@ pub struct Origin {
 pub enum CodePurpose {
     SignUp,
     ForgotPassword,
+    /// UpdateUserAttributes / GetUserAttributeVerificationCode for `email`.
+    VerifyEmail,
+    /// The same for `phone_number`.
+    VerifyPhone,
 }
 
 #[derive(Debug, Clone)]
@@ -183,8 +213,9 @@ impl PoolState {
     }
 
     /// A new, unconfirmed device for `username`: its DeviceKey is `<region>_<uuid>`.
-    pub fn new_device(&mut self, username: &str, region: &str) -> String {
+    pub fn new_device(&mut self, username: &str, region: &str, now: u64) -> String {
         let key = format!("{region}_{}", ids::uuid());
+        self.device_count += 1;
         self.devices.insert(
             key.clone(),
             Device {
@@ -192,9 +223,52 @@ impl PoolState {
                 name: None,
                 secret: None,
                 remembered: false,
+                created_at: now,
+                modified_at: now,
+                last_authenticated_at: now,
+                order: self.device_count,
             },
         );
         key
+    }
+
+    /// The confirmed devices of `username` with their keys, oldest first.
+    pub fn devices_of(&self, username: &str) -> Vec<(&str, &Device)> {
+        let mut devices: Vec<(&str, &Device)> = self
+            .devices
+            .iter()
+            .filter(|(_, d)| d.username.eq_ignore_ascii_case(username) && d.secret.is_some())
+            .map(|(key, d)| (key.as_str(), d))
+            .collect();
+        devices.sort_by_key(|(_, d)| d.order);
+        devices
+    }
+
+    /// The user who registered the passkey `credential_id`, if any.
+    pub fn passkey_owner(&self, credential_id: &[u8]) -> Option<&User> {
+        self.users
+            .values()
+            .find(|u| u.passkeys.iter().any(|p| p.credential_id == credential_id))
+    }
+
+    /// DeleteUser: the user, their devices and codes go; their token families end.
+    pub fn delete_user(&mut self, username: &str) {
+        let key = username.to_lowercase();
+        self.users.remove(&key);
+        self.devices
+            .retain(|_, d| !d.username.eq_ignore_ascii_case(username));
+        self.codes.retain(|(name, _), _| *name != key);
+        let families: Vec<String> = self
+            .origins
+            .iter()
+            .filter(|(_, o)| o.username.eq_ignore_ascii_case(username))
+            .map(|(jti, _)| jti.clone())
+            .collect();
+        for jti in &families {
+            self.origins.remove(jti);
+        }
+        self.refresh_tokens
+            .retain(|_, r| !families.contains(&r.origin_jti));
     }
 
     /// The device `key` if it belongs to `username`.
@@ -218,15 +292,12 @@ impl PoolState {
     /// Starts a token family; returns (origin_jti, refresh token).
     pub fn start_origin(&mut self, origin: OriginRequest<'_>) -> (String, String) {
         let origin_jti = ids::uuid();
-        let refresh_token = ids::opaque(96);
-        self.refresh_tokens
-            .insert(refresh_token.clone(), origin_jti.clone());
+        let refresh_token = self.new_refresh_token(&origin_jti, origin.refresh_expires_at);
         self.origins.insert(
             origin_jti.clone(),
             Origin {
                 username: origin.username.to_owned(),
                 client_id: origin.client_id.to_owned(),
-                refresh_expires_at: origin.refresh_expires_at,
                 device_key: origin.device_key.map(str::to_owned),
                 auth_time: origin.auth_time,
                 revoked: false,
@@ -235,10 +306,46 @@ impl PoolState {
         (origin_jti, refresh_token)
     }
 
+    /// A new refresh token in the family `origin_jti`.
+    fn new_refresh_token(&mut self, origin_jti: &str, expires_at: u64) -> String {
+        let token = ids::opaque(96);
+        self.refresh_tokens.insert(
+            token.clone(),
+            RefreshRecord {
+                origin_jti: origin_jti.to_owned(),
+                expires_at,
+                rotated_at: None,
+            },
+        );
+        token
+    }
+
+    /// Rotation: `token` is replaced (it keeps its first `rotated_at`) by a new one of the same
+    /// family, valid until `expires_at`.
+    pub fn rotate_refresh_token(
+        &mut self,
+        token: &str,
+        now: u64,
+        expires_at: u64,
+    ) -> Option<String> {
+        let record = self.refresh_tokens.get_mut(token)?;
+        record.rotated_at.get_or_insert(now);
+        let jti = record.origin_jti.clone();
+        Some(self.new_refresh_token(&jti, expires_at))
+    }
+
+    /// A refresh token, with its family: (record, origin).
+    pub fn refresh_token(&self, token: &str) -> Option<(&RefreshRecord, &Origin)> {
+        let record = self.refresh_tokens.get(token)?;
+        self.origins
+            .get(&record.origin_jti)
+            .map(|origin| (record, origin))
+    }
+
     /// The live family a refresh token belongs to: (origin_jti, origin).
     pub fn origin_of_refresh_token(&self, token: &str) -> Option<(&str, &Origin)> {
-        let jti = self.refresh_tokens.get(token)?;
-        self.origins.get(jti).map(|origin| (jti.as_str(), origin))
+        self.refresh_token(token)
+            .map(|(record, origin)| (record.origin_jti.as_str(), origin))
     }
 
     /// Whether tokens of this family are still accepted.
@@ -317,23 +424,29 @@ impl User {
             status: user.status,
             enabled: user.enabled,
             attributes: user.attributes.clone(),
-            password: PasswordRecord::new(realm, &user.username, &user.password),
+            password: user
+                .password
+                .as_ref()
+                .map(|password| PasswordRecord::new(realm, &user.username, password)),
             mfa: UserMfa {
                 sms: user.sms_mfa,
                 email: user.email_mfa,
                 totp_secret: user.totp_secret.clone(),
+                totp_enabled: user.totp_secret.is_some(),
                 associated_totp_secret: None,
                 preferred: user.preferred_mfa,
                 setup_required: user.mfa_setup_required,
             },
             device_group_key: new_device_group_key(),
+            passkeys: Vec::new(),
+            pending_registration: None,
         }
     }
 
     /// A user created at run time (SignUp, UserMigration).
     pub fn new(
         username: &str,
-        password: &PasswordRecord,
+        password: Option<PasswordRecord>,
         attributes: BTreeMap<String, String>,
         status: UserStatus,
     ) -> Self {
@@ -343,10 +456,19 @@ impl User {
             status,
             enabled: true,
             attributes,
-            password: password.clone(),
+            password,
             mfa: UserMfa::default(),
             device_group_key: new_device_group_key(),
+            passkeys: Vec::new(),
+            pending_registration: None,
         }
+    }
+
+    /// Whether `password` is this user's (never, for a passwordless user).
+    pub fn password_matches(&self, realm: &str, password: &str) -> bool {
+        self.password
+            .as_ref()
+            .is_some_and(|record| record.matches(realm, &self.username, password))
     }
 
     /// `email_verified` / `phone_number_verified` is "true".
@@ -381,99 +503,4 @@ fn new_device_group_key() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pool() -> PoolConfig {
-        PoolConfig::parse(
-            r#"{"userPoolId":"us-east-1_T","clients":[{"clientId":"c"}],
-                "users":[{"username":"Alice","password":"Passw0rd!",
-                          "attributes":{"email":"a@example.com","email_verified":"true"}},
-                         {"username":"bob","password":"Passw0rd!",
-                          "attributes":{"email":"b@example.com","email_verified":"false"}}]}"#,
-        )
-        .expect("pool")
-    }
-
-    #[test]
-    fn finds_users_by_name_and_verified_alias() {
-        let state = PoolState::from_config(&pool(), "T");
-        let aliases = vec!["email".to_owned()];
-        assert_eq!(
-            state
-                .find_user("alice", &aliases)
-                .map(|u| u.username.as_str()),
-            Some("Alice")
-        );
-        assert_eq!(
-            state
-                .find_user("a@example.com", &aliases)
-                .map(|u| u.username.as_str()),
-            Some("Alice")
-        );
-        assert!(
-            state.find_user("b@example.com", &aliases).is_none(),
-            "unverified alias"
-        );
-        assert!(
-            state.find_user("a@example.com", &[]).is_none(),
-            "aliases off"
-        );
-    }
-
-    #[test]
-    fn password_records_check_passwords() {
-        let record = PasswordRecord::new("T", "alice", "Passw0rd!");
-        assert!(record.matches("T", "alice", "Passw0rd!"));
-        assert!(!record.matches("T", "alice", "passw0rd!"));
-        assert!(!record.matches("U", "alice", "Passw0rd!"));
-    }
-
-    #[test]
-    fn codes_are_single_use_and_expire() {
-        let mut state = PoolState::default();
-        state.set_code("bob", CodePurpose::ForgotPassword, "123456".into(), 100);
-        assert_eq!(
-            state.take_code("bob", CodePurpose::SignUp, "123456", 10),
-            CodeCheck::Mismatch
-        );
-        assert_eq!(
-            state.take_code("bob", CodePurpose::ForgotPassword, "000000", 10),
-            CodeCheck::Mismatch
-        );
-        assert_eq!(
-            state.take_code("bob", CodePurpose::ForgotPassword, "123456", 100),
-            CodeCheck::Expired
-        );
-        assert_eq!(
-            state.take_code("BOB", CodePurpose::ForgotPassword, "123456", 10),
-            CodeCheck::Valid
-        );
-        assert_eq!(
-            state.take_code("bob", CodePurpose::ForgotPassword, "123456", 10),
-            CodeCheck::Mismatch
-        );
-    }
-
-    #[test]
-    fn global_sign_out_revokes_every_family_of_the_user() {
-        let mut state = PoolState::default();
-        let request = |username| OriginRequest {
-            username,
-            client_id: "c",
-            device_key: None,
-            auth_time: 0,
-            refresh_expires_at: 10,
-        };
-        let (a1, r1) = state.start_origin(request("alice"));
-        let (a2, _) = state.start_origin(request("alice"));
-        let (b1, _) = state.start_origin(request("bob"));
-        assert_eq!(
-            state.origin_of_refresh_token(&r1).map(|(jti, _)| jti),
-            Some(a1.as_str())
-        );
-        state.revoke_user("alice");
-        assert!(!state.origin_active(&a1) && !state.origin_active(&a2));
-        assert!(state.origin_active(&b1));
-    }
-}
+mod tests;

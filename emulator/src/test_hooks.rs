@@ -64,8 +64,11 @@ pub struct Delivery {
     /// Masked, as CodeDeliveryDetails shows it.
     pub destination: String,
     pub code: String,
-    /// `MFA`, `FORGOT_PASSWORD` or `SIGN_UP`.
+    /// `MFA`, `OTP` (a USER_AUTH first factor), `FORGOT_PASSWORD`, `SIGN_UP` or
+    /// `VERIFY_ATTRIBUTE`.
     pub purpose: &'static str,
+    /// The text a CustomMessage trigger wrote (its `{####}` replaced by the code), else null.
+    pub message: Option<String>,
 }
 
 impl Delivery {

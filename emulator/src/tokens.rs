@@ -57,6 +57,8 @@ pub struct Grant<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessClaims {
     pub username: String,
+    pub sub: String,
+    pub client_id: String,
     pub origin_jti: String,
 }
 
@@ -189,6 +191,8 @@ impl TokenSigner {
         }
         Ok(AccessClaims {
             username: text("username").ok_or_else(invalid)?,
+            sub: text("sub").ok_or_else(invalid)?,
+            client_id: text("client_id").ok_or_else(invalid)?,
             origin_jti: text("origin_jti").ok_or_else(invalid)?,
         })
     }

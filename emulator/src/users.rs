@@ -13,6 +13,7 @@ use crate::ids;
 use crate::requests::StringMap;
 use crate::store::{PasswordRecord, User};
 use crate::test_hooks::CallRecord;
+use crate::tokens::AccessClaims;
 use crate::triggers::{self, Invocation};
 
 /// For a client with a secret: `provided` must be Base64(HMAC-SHA256(secret, username | clientId))
@@ -99,19 +100,29 @@ pub fn unknown_user(client: &ClientConfig) -> ApiError {
     }
 }
 
-/// The user an AccessToken speaks for: valid signature, not expired, family not revoked.
+/// The user an AccessToken speaks for: valid signature, not expired, the user still there
+/// (the same one: DeleteUser and a new sign-up of the name do not revive tokens), family not
+/// revoked.
 pub fn authorize(app: &App, access_token: &str) -> ApiResult<User> {
+    authorize_claims(app, access_token).map(|(user, _)| user)
+}
+
+/// [`authorize`], with the token's claims.
+pub fn authorize_claims(app: &App, access_token: &str) -> ApiResult<(User, AccessClaims)> {
     let claims = app.signer.verify_access(access_token, app.now())?;
     let pool = app.pool();
+    let user = pool
+        .user(&claims.username)
+        .filter(|user| user.sub == claims.sub)
+        .cloned()
+        .ok_or_else(|| ApiError::new(ErrorKind::NotAuthorized, "User does not exist."))?;
     if !pool.origin_active(&claims.origin_jti) {
         return Err(ApiError::new(
             ErrorKind::NotAuthorized,
             "Access Token has been revoked",
         ));
     }
-    pool.user(&claims.username)
-        .cloned()
-        .ok_or_else(|| ApiError::new(ErrorKind::NotAuthorized, "User does not exist."))
+    Ok((user, claims))
 }
 
 /// Why a migration is attempted, which decides the event's metadata fields.
@@ -198,7 +209,7 @@ pub async fn migrate(
         }
     };
     let password = PasswordRecord::new(&app.realm, username, &password);
-    let user = User::new(username, &password, attributes, status);
+    let user = User::new(username, Some(password), attributes, status);
     app.pool().insert_user(user.clone());
     Ok(Some(user))
 }

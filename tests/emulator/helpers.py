@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.parse
 
-from pycognito.aws_srp import AWSSRP
+from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 URL = os.environ["EMULATOR_URL"]
 BINARY = os.environ["EMULATOR_BIN"]
@@ -221,3 +221,44 @@ def jwt_claims(token):
 def triggers_of(entry):
     """{trigger name: (clientMetadata, validationData)} of one log entry."""
     return {t["name"]: (t["clientMetadata"], t["validationData"]) for t in entry["triggers"]}
+
+
+def respond(emulator, challenge, name, responses, metadata=None, client_id=CLIENT):
+    """RespondToAuthChallenge on `challenge`'s Session: (status, headers, body)."""
+    body = {"ClientId": client_id, "ChallengeName": name, "Session": challenge["Session"], "ChallengeResponses": responses}
+    if metadata is not None:
+        body["ClientMetadata"] = metadata
+    return emulator.call("RespondToAuthChallenge", body)
+
+
+def password_tokens(emulator, username, password=PASSWORD, client_id=CLIENT):
+    """USER_PASSWORD_AUTH for a user without MFA: the AuthenticationResult."""
+    body = {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id, "AuthParameters": {"USERNAME": username, "PASSWORD": password}}
+    if client_id == SECRET_CLIENT:
+        body["AuthParameters"]["SECRET_HASH"] = secret_hash(username)
+    return emulator.ok("InitiateAuth", body)["AuthenticationResult"]
+
+
+def user_auth(username, client_id=CLIENT, metadata=None, session=None, **parameters):
+    """An InitiateAuth USER_AUTH body; keyword arguments become AuthParameters."""
+    body = {"AuthFlow": "USER_AUTH", "ClientId": client_id, "AuthParameters": dict(USERNAME=username, **parameters)}
+    if client_id == SECRET_CLIENT:
+        body["AuthParameters"]["SECRET_HASH"] = secret_hash(username)
+    if metadata is not None:
+        body["ClientMetadata"] = metadata
+    if session is not None:
+        body["Session"] = session
+    return body
+
+
+def advance_clock(emulator, seconds):
+    return emulator.hook("POST", "/__clock", {"advanceSeconds": seconds})
+
+
+def confirmed_device(emulator, tokens, name="test device"):
+    """ConfirmDevice for the NewDeviceMetadata of `tokens`: the DeviceKey."""
+    metadata = tokens["NewDeviceMetadata"]
+    _, config = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+    body = {"AccessToken": tokens["AccessToken"], "DeviceKey": metadata["DeviceKey"], "DeviceName": name, "DeviceSecretVerifierConfig": config}
+    emulator.ok("ConfirmDevice", body)
+    return metadata["DeviceKey"]

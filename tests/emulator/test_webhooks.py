@@ -40,7 +40,19 @@ def migrate(request):
     return {"userAttributes": {"email": "lee@example.com", "email_verified": "true"}, "finalUserStatus": "CONFIRMED"}
 
 
+def pre_sign_up(request):
+    auto = request["userAttributes"].get("email", "").startswith("auto")
+    return {"autoConfirmUser": auto, "autoVerifyEmail": auto, "autoVerifyPhone": False}
+
+
+def custom_message(request):
+    return {"emailMessage": "Your code is {####}.", "emailSubject": "Your code", "smsMessage": "Code {####}"}
+
+
 HANDLERS = {
+    "/presignup": pre_sign_up,
+    "/custommessage": custom_message,
+    "/postconfirm": lambda request: {},
     "/define": define,
     "/create": create,
     "/verify": verify,
@@ -100,6 +112,9 @@ class Webhooks(unittest.TestCase):
             "PostAuthentication": hook("/postauth"),
             "PreTokenGeneration": hook("/pretoken"),
             "UserMigration": hook("/migrate"),
+            "PreSignUp": hook("/presignup"),
+            "CustomMessage": hook("/custommessage"),
+            "PostConfirmation": hook("/postconfirm"),
         }
         cls.emulator = SpawnedEmulator(pool_with(triggers=triggers))
 
@@ -166,6 +181,28 @@ class Webhooks(unittest.TestCase):
         self.assertEqual(migration["triggerSource"], "UserMigration_Authentication")
         self.assertEqual(migration["request"]["password"], PASSWORD)
         self.assertEqual(jwt_claims(result["AuthenticationResult"]["AccessToken"])["username"], "lee")
+
+    def test_sign_up_triggers_by_webhook(self):
+        attributes = lambda email: [{"Name": "email", "Value": email}]
+        body = {"ClientId": CLIENT, "Username": "zed", "UserAttributes": attributes("zed@example.com"), "ClientMetadata": {"call": "signup"}, "ValidationData": [{"Name": "v", "Value": "1"}]}
+        created = self.emulator.ok("SignUp", body)
+        self.assertFalse(created["UserConfirmed"])
+        delivery = self.emulator.deliveries()[-1]
+        self.assertEqual(delivery["message"], f"Your code is {delivery['code']}.")
+        pre_sign_up_event, message_event = self.server.events
+        self.assertEqual(pre_sign_up_event["triggerSource"], "PreSignUp_SignUp")
+        self.assertEqual((pre_sign_up_event["request"]["clientMetadata"], pre_sign_up_event["request"]["validationData"]), ({"call": "signup"}, {"v": "1"}))
+        self.assertEqual((message_event["triggerSource"], message_event["request"]["codeParameter"]), ("CustomMessage_SignUp", "{####}"))
+        self.assertEqual(message_event["request"]["clientMetadata"], {"call": "signup"})
+        self.emulator.ok("ConfirmSignUp", {"ClientId": CLIENT, "Username": "zed", "ConfirmationCode": delivery["code"], "ClientMetadata": {"call": "confirm"}})
+        confirmation = self.server.events[-1]
+        self.assertEqual((confirmation["triggerSource"], confirmation["request"]["clientMetadata"]), ("PostConfirmation_ConfirmSignUp", {"call": "confirm"}))
+
+        auto = self.emulator.ok("SignUp", dict(body, Username="auto", UserAttributes=attributes("auto@example.com")))
+        self.assertTrue(auto["UserConfirmed"])
+        self.assertNotIn("CodeDeliveryDetails", auto)
+        step = self.emulator.ok("InitiateAuth", {"AuthFlow": "USER_AUTH", "ClientId": CLIENT, "AuthParameters": {"USERNAME": "auto"}})
+        self.assertEqual(step["AvailableChallenges"], ["EMAIL_OTP"], "autoVerifyEmail verified the address")
 
     def test_an_unreachable_webhook_is_an_unexpected_lambda_error(self):
         triggers = {"PreAuthentication": {"webhook": f"http://127.0.0.1:{free_port()}/gone"}}
