@@ -110,26 +110,21 @@ impl ClientConfig {
         body
     }
 
-    /// REFRESH_TOKEN_AUTH. SECRET_HASH uses the internal username; `DEVICE_KEY` must go along
-    /// when the tokens came through a remembered device.
+    /// GetTokensFromRefreshToken, which works with refresh-token rotation (REFRESH_TOKEN_AUTH
+    /// is refused on rotating clients). A secret client sends its secret itself here, not a
+    /// SECRET_HASH; `DeviceKey` goes along when the tokens came through a remembered device.
     pub fn refresh(
         &self,
         refresh_token: &str,
-        username: &str,
         device_key: Option<&str>,
         metadata: &StringMap,
     ) -> Request {
-        let mut parameters = ObjectWriter::new();
-        parameters
-            .str("REFRESH_TOKEN", refresh_token)
-            .opt_str("SECRET_HASH", self.secret_hash(username).as_deref())
-            .opt_str("DEVICE_KEY", device_key);
-        let mut body = ObjectWriter::new();
-        body.str("AuthFlow", "REFRESH_TOKEN_AUTH")
-            .str("ClientId", &self.client_id)
-            .raw("AuthParameters", &parameters.finish());
+        let mut body = self.body();
+        body.str("RefreshToken", refresh_token)
+            .opt_str("ClientSecret", self.client_secret.as_deref())
+            .opt_str("DeviceKey", device_key);
         add_metadata(&mut body, metadata);
-        request(Operation::InitiateAuth, body)
+        request(Operation::GetTokensFromRefreshToken, body)
     }
 
     /// ForgotPassword: sends a reset code.
@@ -294,12 +289,11 @@ mod tests {
     fn one_shot_bodies() {
         let config = ClientConfig::new("us-east-1_P", "cid", Some("secretXYZ")).unwrap();
         let md = vec![("k".to_string(), "v".to_string())];
+        let refresh = config.refresh("rt", Some("dk"), &md);
+        assert_eq!(refresh.operation, Operation::GetTokensFromRefreshToken);
         assert_eq!(
-            config.refresh("rt", "alice", Some("dk"), &md).body,
-            r#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"cid","AuthParameters":{"REFRESH_TOKEN":"rt","SECRET_HASH":""#
-                .to_string()
-                + &secret_hash("secretXYZ", "alice", "cid")
-                + r#"","DEVICE_KEY":"dk"},"ClientMetadata":{"k":"v"}}"#
+            refresh.body,
+            r#"{"ClientId":"cid","RefreshToken":"rt","ClientSecret":"secretXYZ","DeviceKey":"dk","ClientMetadata":{"k":"v"}}"#
         );
         let reset = config.confirm_forgot_password("bob", "123", "New1!", &Vec::new());
         assert_eq!(reset.operation, Operation::ConfirmForgotPassword);

@@ -18,6 +18,8 @@ pub enum Operation {
     ConfirmForgotPassword,
     /// Send a password-reset code.
     ForgotPassword,
+    /// New tokens for a refresh token (with refresh-token rotation, a new refresh token too).
+    GetTokensFromRefreshToken,
     /// Invalidate every token of the user.
     GlobalSignOut,
     /// Start a sign-in or refresh.
@@ -40,6 +42,7 @@ impl Operation {
             Self::ConfirmDevice => "ConfirmDevice",
             Self::ConfirmForgotPassword => "ConfirmForgotPassword",
             Self::ForgotPassword => "ForgotPassword",
+            Self::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
             Self::GlobalSignOut => "GlobalSignOut",
             Self::InitiateAuth => "InitiateAuth",
             Self::RespondToAuthChallenge => "RespondToAuthChallenge",

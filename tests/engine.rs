@@ -556,8 +556,12 @@ fn concurrent_get_tokens_share_one_refresh() {
     let refresh_id = op(refresh);
     assert_eq!(first.get("target").and_then(Json::as_u64), Some(refresh_id));
     assert_eq!(
+        header(refresh, "X-Amz-Target"),
+        "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"
+    );
+    assert_eq!(
         text(refresh, "body"),
-        r#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"client-1","AuthParameters":{"REFRESH_TOKEN":"rt-1"},"ClientMetadata":{"app":"test"}}"#
+        r#"{"ClientId":"client-1","RefreshToken":"rt-1","ClientMetadata":{"app":"test"}}"#
     );
     let second = driver.start("getTokens", r#"{"forceRefresh":true}"#);
     assert_eq!(

@@ -141,7 +141,6 @@ impl Refresh {
     fn start(settings: &Settings, session: &Session, token: Secret) -> (Self, Effect) {
         let request = settings.client.refresh(
             token.expose(),
-            session.username(),
             session.device_key(),
             &settings.default_metadata,
         );

@@ -481,7 +481,7 @@ describe("tokens, refresh and sign-out", () => {
     assert.deepEqual(assertOk(result), { changed: true, same: true, refreshKept: true });
     assert.deepEqual(result.events.map((e) => e.name), ["signedIn", "tokenRefreshed"]);
     const log = await emulator.log();
-    const refreshes = log.filter((e) => e.authFlow === "REFRESH_TOKEN_AUTH");
+    const refreshes = log.filter((e) => e.operation === "GetTokensFromRefreshToken");
     assert.equal(refreshes.length, 1);
     assert.equal(refreshes[0].clientMetadata?.app, "engine-test");
   });

@@ -42,7 +42,7 @@ for (const username of USERS) {
 
 test("refresh and sign out", async () => {
   await page.click("#refresh");
-  await page.locator("#timeline .group").first().filter({ hasText: "REFRESH_TOKEN_AUTH" }).waitFor();
+  await page.locator("#timeline .group").first().filter({ hasText: "GetTokensFromRefreshToken" }).waitFor();
   await page.locator("#status").filter({ hasText: "Signed in as henry" }).waitFor();
   await page.click("#sign-out");
   await page.locator("#status").filter({ hasText: "Signed out" }).waitFor();
