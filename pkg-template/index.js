@@ -101,7 +101,8 @@ function until(promise, signal) {
   });
 }
 
-const sleep = (ms, signal) => until(new Promise((resolve) => setTimeout(resolve, ms)), signal);
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms, signal) => until(delay(ms), signal);
 
 /** The storage option as an object with getItem/setItem/removeItem. */
 function resolveStorage(option) {
@@ -131,6 +132,86 @@ function resolveStorage(option) {
   return store;
 }
 
+/**
+ * Takes the cross-tab lock `name` for operation `entry` (released when the operation ends):
+ * a Web Lock, or where there are none a `localStorage` entry with an expiry, polled.
+ */
+function lock({ name, timeout }, entry) {
+  const locks = globalThis.navigator?.locks;
+  if (locks) {
+    return new Promise((resolve) => {
+      locks
+        .request(name, { signal: AbortSignal.timeout(timeout) }, () => {
+          resolve({ on: "locked" });
+          return new Promise((release) => (entry.release = release));
+        })
+        .catch(() => resolve({ on: "locked", failed: "timeout" }));
+    });
+  }
+  return storageLock(name, timeout, entry);
+}
+
+async function storageLock(name, timeout, entry) {
+  const me = String(Math.random());
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    const held = JSON.parse(localStorage.getItem(name) ?? "null");
+    if (!held || held.expires < Date.now()) {
+      localStorage.setItem(name, JSON.stringify({ me, expires: Date.now() + timeout }));
+      await delay(30);
+      if (JSON.parse(localStorage.getItem(name) ?? "null")?.me === me) {
+        entry.release = () => JSON.parse(localStorage.getItem(name) ?? "null")?.me === me && localStorage.removeItem(name);
+        return { on: "locked" };
+      }
+    }
+    await delay(50);
+  }
+  return { on: "locked", failed: "timeout" };
+}
+
+let database;
+/**
+ * The cross-tab mirror of shared storage, in IndexedDB: its transactions are ordered across
+ * tabs, where another tab's `localStorage` write reaches this one with a delay. With
+ * `[[key, value|null], …]` it writes; with `[key, …]` it reads (`undefined`: never written).
+ * Without IndexedDB it reads nothing and writes nowhere.
+ */
+async function mirror(items) {
+  database ??= new Promise((resolve) => {
+    const open = globalThis.indexedDB?.open("cognito-wasm", 1);
+    if (!open) return resolve(null);
+    open.onupgradeneeded = () => open.result.createObjectStore("kv");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => resolve(null);
+  });
+  const db = await database;
+  if (!db) return [];
+  const writing = Array.isArray(items[0]);
+  const transaction = db.transaction("kv", writing ? "readwrite" : "readonly");
+  const store = transaction.objectStore("kv");
+  const requests = items.map((item) => (writing ? store.put(item[1], item[0]) : store.get(item)));
+  await new Promise((resolve, reject) => {
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  return requests.map((request) => request.result);
+}
+
+/**
+ * Hears the other tabs on `channel` (the storage key): their messages through a
+ * BroadcastChannel, or where there is none their `storage` events. Returns `{ postMessage, close }`.
+ */
+function listen(channel, onRecord) {
+  if (typeof BroadcastChannel === "function") {
+    const broadcast = new BroadcastChannel(channel);
+    broadcast.onmessage = (message) => onRecord(message.data);
+    return broadcast;
+  }
+  const onStorage = (event) => event.key === channel && onRecord(event.newValue);
+  globalThis.addEventListener?.("storage", onStorage);
+  return { postMessage() {}, close: () => globalThis.removeEventListener?.("storage", onStorage) };
+}
+
 /** What a challenge handler makes of a step: the answer, or why there is none. */
 async function callHandler(handlers, step) {
   const handler = handlers?.[step.handler];
@@ -156,6 +237,8 @@ export class CognitoAuth {
   #timer;
   /** Events held back while `create` runs (no listener exists yet). */
   #held;
+  /** The other tabs on the same storage (a BroadcastChannel, or a `storage` event listener). */
+  #channel;
 
   /** Use `CognitoAuth.create(config)`. */
   constructor(key) {
@@ -177,7 +260,12 @@ export class CognitoAuth {
     auth.#engine = new Engine();
     auth.#held = [];
     try {
-      await auth.#run("create", { ...options, userAgent: globalThis.navigator?.userAgent });
+      const { channel } = await auth.#run("create", {
+        ...options,
+        storage: typeof storage === "object" && storage ? "custom" : storage,
+        userAgent: globalThis.navigator?.userAgent,
+      });
+      if (channel) auth.#channel = listen(channel, (record) => auth.#run("sync", { record }).catch(() => {}));
     } catch (error) {
       auth.dispose();
       throw error;
@@ -269,6 +357,61 @@ export class CognitoAuth {
     await this.#run("confirmForgotPassword", options);
   }
 
+  // The signed-in user's account: each call uses fresh tokens (refreshed first when near expiry).
+
+  async changePassword(options) {
+    await this.#run("changePassword", options);
+  }
+
+  /** `{ username, attributes, preferredMfa, mfaSettings }`. */
+  getUser() {
+    return this.#run("getUser", {});
+  }
+
+  /** Per attribute: `{ done: true }`, or `{ done: false, codeDelivery }` when it must be verified. */
+  updateUserAttributes(attributes, options) {
+    return this.#run("updateUserAttributes", { ...options, attributes });
+  }
+
+  sendAttributeCode(options) {
+    return this.#run("sendAttributeCode", options);
+  }
+
+  async verifyAttribute(options) {
+    await this.#run("verifyAttribute", options);
+  }
+
+  /** `{ sms?, totp?, email? }`, each `"preferred"`, `"enabled"` or `"disabled"`. */
+  async setMfaPreference(options) {
+    await this.#run("setMfaPreference", options);
+  }
+
+  /** `{ secretCode, otpauthUri, verify(code, { deviceName? }) }`. */
+  async setUpTotp() {
+    const setup = await this.#run("setUpTotp", {});
+    setup.verify = async (code, options) => void (await this.#run("verifyTotp", { ...options, code }));
+    return setup;
+  }
+
+  /** `[{ deviceKey, name, lastIp?, lastSeen, remembered }]`. */
+  listDevices() {
+    return this.#run("listDevices", {});
+  }
+
+  /** Forgets a device (this browser's when omitted, and its stored secret with it). */
+  async forgetDevice(deviceKey) {
+    await this.#run("forgetDevice", { deviceKey });
+  }
+
+  async setDeviceRemembered(remembered, deviceKey) {
+    await this.#run("setDeviceRemembered", { remembered, deviceKey });
+  }
+
+  /** Deletes the user; the session ends here too. */
+  async deleteUser() {
+    await this.#run("deleteUser", {});
+  }
+
   /** Subscribes to an event; returns the function that unsubscribes. */
   on(event, listener) {
     const set = this.#listeners.get(event);
@@ -299,6 +442,7 @@ export class CognitoAuth {
     if (!this.#engine) return;
     for (const op of [...this.#ops.keys()]) this.#abort(op, "disposed");
     clearTimeout(this.#timer);
+    this.#channel?.close();
     this.#engine.free();
     this.#engine = undefined;
     this.#subscribers.clear();
@@ -343,6 +487,7 @@ export class CognitoAuth {
       this.#snapshot = Object.freeze(action.snapshot);
       for (const listener of this.#subscribers) listener();
     }
+    if ("broadcast" in action) this.#channel?.postMessage(action.broadcast);
     for (const [name, detail, isError] of action.emit ?? []) this.#emit(name, isError ? toError(detail) : detail);
     if (action.spawn) {
       this.#track(action.spawn);
@@ -382,7 +527,7 @@ export class CognitoAuth {
             event = { on: "computed" };
             break;
           case "load":
-            event = await this.#load(action.keys);
+            event = await this.#load(action);
             break;
           case "store":
             event = await this.#store(action);
@@ -391,6 +536,9 @@ export class CognitoAuth {
             await until(this.#ops.get(action.target)?.ended, signal);
             event = { on: "settled" };
             break;
+          case "lock":
+            event = await until(lock(action, entry), signal);
+            break;
         }
         if (signal.aborted) throw signal.reason;
         action = this.#call({ op, ...event }, data);
@@ -398,6 +546,7 @@ export class CognitoAuth {
     } finally {
       if (entry) {
         this.#ops.delete(op);
+        entry.release?.();
         entry.end();
       }
     }
@@ -444,21 +593,27 @@ export class CognitoAuth {
     }
   }
 
-  async #load(keys) {
+  /** Reads keys; `fresh`: as any tab last wrote them (the mirror first: storage may lag). */
+  async #load({ keys, fresh }) {
     try {
-      const values = await Promise.all(keys.map((key) => this.#storage.getItem(key)));
+      const mirrored = fresh ? await mirror(keys) : [];
+      const values = await Promise.all(
+        keys.map((key, i) => (mirrored[i] !== undefined ? mirrored[i] : this.#storage.getItem(key))),
+      );
       return { on: "loaded", values: values.map((value) => (typeof value === "string" ? value : null)) };
     } catch {
       return { on: "loaded", failed: "getItem" };
     }
   }
 
-  async #store({ set, remove }) {
+  /** Writes and removes keys; `shared`: in the cross-tab mirror too. */
+  async #store({ set, remove, shared }) {
     let method = "setItem";
     try {
       for (const [key, value] of set) await this.#storage.setItem(key, value);
       method = "removeItem";
       for (const key of remove) await this.#storage.removeItem(key);
+      if (shared) await mirror([...set, ...remove.map((key) => [key, null])]);
       return { on: "stored" };
     } catch {
       return { on: "stored", failed: method };

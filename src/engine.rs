@@ -11,11 +11,13 @@
 //! | operation | what it does |
 //! |---|---|
 //! | `create` | checks the config, restores a stored session |
+//! | `sync` | takes on what another tab on the same storage changed |
 //! | `signIn` | runs [`crate::flow::SignIn`]; stores the session and the device; revokes the one it replaces |
 //! | `getTokens` | the session's tokens, after the refresh it starts or waits for when they expire |
 //! | `refresh` | started by `getTokens`: the refresh call, its retries, what a failure does to the session |
 //! | `signOut` | RevokeToken or GlobalSignOut, then the local clear |
 //! | `forgotPassword`, `confirmForgotPassword`, `revoke` | one call each |
+//! | `changePassword`, `getUser`, … ([`account::AccountCall`]) | the signed-in user's account, with fresh tokens |
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -23,9 +25,10 @@ use alloc::vec::Vec;
 
 use crate::client::Environment;
 use crate::error::{AbortReason, Error};
-use crate::json::{append_member, Json};
+use crate::json::{append_member, Json, ObjectWriter};
 use crate::wire::{string_map, HttpReply};
 
+mod account;
 pub mod action;
 mod calls;
 pub mod session;
@@ -33,6 +36,7 @@ pub mod settings;
 mod sign_in;
 mod tokens;
 
+use account::{Account, AccountCall};
 use action::{Effect, Notices};
 use calls::Call;
 use session::{snapshot_json, Session};
@@ -43,6 +47,7 @@ use tokens::{GetTokens, Refresh, SignOut};
 /// An operation under way.
 #[derive(Debug)]
 enum Op {
+    Account(Account),
     Call(Call),
     Create,
     GetTokens(GetTokens),
@@ -67,6 +72,8 @@ enum Input {
     Stored(Result<(), Error>),
     /// The operation `await` named has ended.
     Settled,
+    /// The cross-tab lock is held, or could not be had in time.
+    Locked(Result<(), Error>),
 }
 
 /// How the app answered a question.
@@ -202,7 +209,17 @@ impl Engine {
             }
             self.settings = Some(Settings::parse(options)?);
             let key = self.settings()?.storage_key.clone();
-            return self.proceed(id, Op::Create, Ok(Effect::Load(alloc::vec![key])));
+            let load = Effect::Load {
+                keys: alloc::vec![key],
+                fresh: false,
+            };
+            return self.proceed(id, Op::Create, Ok(load));
+        }
+        if kind == "sync" {
+            let record = options.get("record").and_then(Json::as_str);
+            let session = record.and_then(Session::from_stored);
+            self.adopt(session, env);
+            return Ok(Effect::Done("null".into()));
         }
         let settings = self.settings()?;
         let (op, effect) = match kind {
@@ -233,9 +250,11 @@ impl Engine {
                 (Op::Call(call), effect)
             }
             _ => {
-                return Err(Error::InvalidConfig(
-                    ["Unknown operation ", kind, "."].concat(),
-                ))
+                let call = AccountCall::parse(kind).ok_or_else(|| {
+                    Error::InvalidConfig(["Unknown operation ", kind, "."].concat())
+                })?;
+                let (op, effect) = Account::start(self, env, call, options)?;
+                (Op::Account(op), effect)
             }
         };
         self.proceed(id, op, Ok(effect))
@@ -255,6 +274,7 @@ impl Engine {
             Op::Refresh(refresh) => refresh.resume(self, env, id, input),
             Op::SignOut(sign_out) => sign_out.resume(self, env, input),
             Op::Call(call) => call.resume(env, input),
+            Op::Account(account) => account.resume(self, env, input),
         };
         self.proceed(id, op, outcome)
     }
@@ -311,36 +331,71 @@ impl Engine {
     }
 
     /// `create`'s storage read: a readable session is restored (and announced), an
-    /// unreadable one is dropped.
+    /// unreadable one is dropped. The result names the cross-tab channel, when the storage is
+    /// shared: the other tabs' changes come in through it as `sync` operations.
     fn restored(&mut self, env: &mut dyn Environment, input: Input) -> Result<Effect, Error> {
+        let settings = self.settings()?;
+        let mut created = ObjectWriter::new();
+        if settings.shared {
+            created.str("channel", &settings.storage_key);
+        }
+        let created = created.finish();
         match input {
             Input::Loaded(values) => {
-                let stored = values?.into_iter().next().flatten();
-                match stored.as_deref().map(Session::from_stored) {
-                    Some(Some(session)) => {
-                        let detail = append_member(session.tokens_json(), "restored", "true");
-                        self.set_session(Some(session), env);
-                        self.notices.emit("signedIn", &detail);
-                        Ok(Effect::Done("null".into()))
-                    }
-                    Some(None) => {
-                        let key = self.settings()?.storage_key.clone();
-                        Ok(Effect::Store {
-                            set: Vec::new(),
-                            remove: alloc::vec![key],
-                        })
-                    }
-                    None => Ok(Effect::Done("null".into())),
-                }
+                let Some(stored) = values?.into_iter().next().flatten() else {
+                    return Ok(Effect::Done(created));
+                };
+                let Some(session) = Session::from_stored(&stored) else {
+                    return Ok(Effect::Store {
+                        set: Vec::new(),
+                        remove: alloc::vec![settings.storage_key.clone()],
+                        shared: false,
+                    });
+                };
+                let detail = append_member(session.tokens_json(), "restored", "true");
+                self.replace_session(Some(session), env);
+                self.notices.emit("signedIn", &detail);
+                Ok(Effect::Done(created))
             }
-            Input::Stored(_) => Ok(Effect::Done("null".into())),
+            Input::Stored(_) => Ok(Effect::Done(created)),
             _ => Err(unexpected_input()),
         }
     }
 
+    /// Replaces the session after a change this tab made: as [`Self::replace_session`], and
+    /// the other tabs on shared storage hear of it.
+    fn set_session(&mut self, session: Option<Session>, env: &mut dyn Environment) {
+        if self.settings.as_ref().is_some_and(|s| s.shared) {
+            self.notices.broadcast = Some(session.as_ref().map_or_else(
+                || "null".into(),
+                |s| crate::json::string_literal(&s.stored()),
+            ));
+        }
+        self.replace_session(session, env);
+    }
+
+    /// Takes on a session another tab stored (or its absence: signed out there), with the
+    /// event this tab's listeners would have heard had the change been made here.
+    fn adopt(&mut self, session: Option<Session>, env: &mut dyn Environment) {
+        let event = match (&self.session, &session) {
+            (current, incoming) if current == incoming => return,
+            (Some(current), Some(incoming)) if current.username() == incoming.username() => {
+                "tokenRefreshed"
+            }
+            (_, Some(_)) => "signedIn",
+            (Some(_), None) => "signedOut",
+            (None, None) => return,
+        };
+        let detail = session
+            .as_ref()
+            .map_or_else(|| "null".into(), Session::tokens_json);
+        self.replace_session(session, env);
+        self.notices.emit(event, &detail);
+    }
+
     /// Replaces the session in memory, announces the new snapshot and (re)arms the refresh
     /// timer. Storage is the operation's to write first.
-    fn set_session(&mut self, session: Option<Session>, env: &mut dyn Environment) {
+    fn replace_session(&mut self, session: Option<Session>, env: &mut dyn Environment) {
         let timer = match (&session, &self.settings) {
             (Some(session), Some(settings)) if settings.auto_refresh => {
                 let mut noise = [0u8; 2];
@@ -348,11 +403,7 @@ impl Engine {
                 let _ = env.random(&mut noise);
                 let jitter = u64::from(u16::from_le_bytes(noise) % 15_000);
                 // A browser timer holds at most 2^31 - 1 ms; a later one fires at once.
-                Some(
-                    session
-                        .refresh_due_in(env.now_ms(), jitter)
-                        .min(2_147_483_647),
-                )
+                Some(session.refresh_due_in(env.now_ms(), jitter).min(2_147_483_647))
             }
             _ => None,
         };
@@ -415,6 +466,10 @@ fn input(on: &str, event: &Json, data: &str) -> Result<Input, Error> {
             None => Ok(()),
         }),
         "settled" => Input::Settled,
+        "locked" => Input::Locked(match text("failed") {
+            Some(_) => Err(Error::LockTimeout),
+            None => Ok(()),
+        }),
         _ => return Err(Error::InvalidState("Unknown event.".into())),
     })
 }

@@ -153,6 +153,8 @@ pub enum Error {
     Srp(SrpError),
     /// Requests got no answer in the configured time, retries included.
     Timeout,
+    /// Another tab's refresh held the cross-tab lock too long.
+    LockTimeout,
 }
 
 impl Error {
@@ -168,7 +170,7 @@ impl Error {
             Self::Network(_) => "NetworkError",
             Self::Service(e) => &e.name,
             Self::Srp(_) => "SrpError",
-            Self::Timeout => "TimeoutError",
+            Self::Timeout | Self::LockTimeout => "TimeoutError",
         }
     }
 
@@ -194,13 +196,14 @@ impl Error {
             Self::Service(e) => e.message.clone(),
             Self::Srp(e) => e.message(),
             Self::Timeout => "The service did not answer in time.".into(),
+            Self::LockTimeout => "Another tab's refresh did not finish in time.".into(),
         }
     }
 
     /// Whether trying again later may succeed.
     pub fn retryable(&self) -> bool {
         match self {
-            Self::Network(_) | Self::Timeout => true,
+            Self::Network(_) | Self::Timeout | Self::LockTimeout => true,
             Self::Service(e) => e.retryable(),
             _ => false,
         }

@@ -36,6 +36,7 @@ mod device;
 mod srp;
 
 use challenge::Asked;
+pub use challenge::otpauth_uri;
 use srp::Computing;
 
 /// Restarts from InitiateAuth (after retryable failures or a stale device) per sign-in.

@@ -10,28 +10,46 @@ use crate::secret::Secret;
 /// The user-pool API calls this SDK makes (all unsigned: authorised by body fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
-    /// Enrol a TOTP authenticator (inside MFA_SETUP).
+    /// Enrol a TOTP authenticator (inside MFA_SETUP, or for a signed-in user).
     AssociateSoftwareToken,
+    /// Change the signed-in user's password.
+    ChangePassword,
     /// Register a device's SRP verifier after sign-in.
     ConfirmDevice,
     /// Set a new password with the emailed or texted code.
     ConfirmForgotPassword,
+    /// Delete the signed-in user.
+    DeleteUser,
+    /// Forget a remembered device.
+    ForgetDevice,
     /// Send a password-reset code.
     ForgotPassword,
     /// New tokens for a refresh token (with refresh-token rotation, a new refresh token too).
     GetTokensFromRefreshToken,
+    /// The signed-in user's attributes and MFA settings.
+    GetUser,
+    /// Send a code to verify an attribute.
+    GetUserAttributeVerificationCode,
     /// Invalidate every token of the user.
     GlobalSignOut,
     /// Start a sign-in or refresh.
     InitiateAuth,
+    /// The user's devices.
+    ListDevices,
     /// Answer a challenge.
     RespondToAuthChallenge,
     /// Revoke one refresh token (and the tokens it issued).
     RevokeToken,
-    /// Mark a confirmed device as remembered.
+    /// Which MFA methods are on, and which is preferred.
+    SetUserMFAPreference,
+    /// Mark a device as remembered or not.
     UpdateDeviceStatus,
+    /// Change attributes.
+    UpdateUserAttributes,
     /// Check a TOTP code during enrolment.
     VerifySoftwareToken,
+    /// Verify an attribute with its code.
+    VerifyUserAttribute,
 }
 
 impl Operation {
@@ -39,16 +57,25 @@ impl Operation {
     pub fn name(self) -> &'static str {
         match self {
             Self::AssociateSoftwareToken => "AssociateSoftwareToken",
+            Self::ChangePassword => "ChangePassword",
             Self::ConfirmDevice => "ConfirmDevice",
             Self::ConfirmForgotPassword => "ConfirmForgotPassword",
+            Self::DeleteUser => "DeleteUser",
+            Self::ForgetDevice => "ForgetDevice",
             Self::ForgotPassword => "ForgotPassword",
             Self::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
+            Self::GetUser => "GetUser",
+            Self::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
             Self::GlobalSignOut => "GlobalSignOut",
             Self::InitiateAuth => "InitiateAuth",
+            Self::ListDevices => "ListDevices",
             Self::RespondToAuthChallenge => "RespondToAuthChallenge",
             Self::RevokeToken => "RevokeToken",
+            Self::SetUserMFAPreference => "SetUserMFAPreference",
             Self::UpdateDeviceStatus => "UpdateDeviceStatus",
+            Self::UpdateUserAttributes => "UpdateUserAttributes",
             Self::VerifySoftwareToken => "VerifySoftwareToken",
+            Self::VerifyUserAttribute => "VerifyUserAttribute",
         }
     }
 

@@ -1,12 +1,14 @@
 //! What the engine tells the JS driver to do, as JSON text: one effect to perform and wait for
-//! (`do`), plus notifications to deliver on the way (`emit`, `snapshot`, `timer`, `cancel`).
+//! (`do`), plus notifications to deliver on the way (`emit`, `snapshot`, `timer`, `cancel`,
+//! `broadcast` to the other tabs, `spawn` of another operation).
 //!
 //! ```text
 //! {"op":3,"do":"send","url":"…","headers":{…},"body":"{…}","delay":0,"timeout":20000}
 //! {"op":3,"do":"ask","handler":"smsMfa","context":{"challengeName":"SMS_MFA",…}}
 //! {"op":3,"do":"compute"}                      run engine.work(3) until false, yielding
-//! {"op":3,"do":"load","keys":["k"]}            answer {"on":"loaded","values":[…]}
-//! {"op":3,"do":"store","set":[["k","v"]],"remove":["k2"]}
+//! {"op":3,"do":"load","keys":["k"],"fresh":false}   answer {"on":"loaded","values":[…]}
+//! {"op":3,"do":"store","set":[["k","v"]],"remove":["k2"],"shared":true}
+//! {"op":3,"do":"lock","name":"…","timeout":10000}   answer {"on":"locked"} once held
 //! {"op":3,"do":"await","target":2}             answer {"on":"settled"} once op 2 ended
 //! {"op":3,"do":"done","value":…}               the operation's result
 //! {"op":3,"do":"fail","error":{"name":…,"message":…,"retryable":false}}
@@ -35,8 +37,22 @@ pub enum Effect {
     Compute,
     /// The operation's result (JSON text).
     Done(String),
-    /// Read these storage keys.
-    Load(Vec<String>),
+    /// Read these storage keys; `fresh`: as the last write of any tab left them (the driver
+    /// reads its cross-tab mirror, which is ordered with the lock, where storage may lag).
+    Load {
+        /// The keys.
+        keys: Vec<String>,
+        /// Read what the other tabs wrote last.
+        fresh: bool,
+    },
+    /// Take the cross-tab lock `name` (held until the operation ends), waiting at most
+    /// `timeout_ms`.
+    Lock {
+        /// The lock's name.
+        name: String,
+        /// How long to wait for it.
+        timeout_ms: u64,
+    },
     /// Wait `delay_ms`, then send the request.
     Send {
         /// The call.
@@ -44,12 +60,15 @@ pub enum Effect {
         /// Backoff before sending.
         delay_ms: u32,
     },
-    /// Write (`set`) and delete (`remove`) storage keys.
+    /// Write (`set`) and delete (`remove`) storage keys; `shared`: also in the cross-tab
+    /// mirror that fresh reads read.
     Store {
         /// Keys and values to write.
         set: Vec<(String, String)>,
         /// Keys to delete.
         remove: Vec<String>,
+        /// Mirror the writes for the other tabs.
+        shared: bool,
     },
 }
 
@@ -65,6 +84,9 @@ pub struct Notices {
     pub snapshot: Option<String>,
     /// `Some(Some(ms))` arms the refresh timer, `Some(None)` clears it.
     pub timer: Option<Option<u64>>,
+    /// For the other tabs on the same storage: the session record now (`null` when signed
+    /// out), when this tab changed it.
+    pub broadcast: Option<String>,
 }
 
 impl Notices {
@@ -116,6 +138,9 @@ pub fn encode(
     if let Some(snapshot) = &notices.snapshot {
         action.raw("snapshot", snapshot);
     }
+    if let Some(record) = &notices.broadcast {
+        action.raw("broadcast", record);
+    }
     match notices.timer {
         Some(Some(ms)) => {
             action.num("timer", ms);
@@ -145,10 +170,17 @@ fn effect_fields(action: &mut ObjectWriter, effect: &Effect, endpoint: &str, tim
         Effect::Done(value) => {
             action.str("do", "done").raw("value", value);
         }
-        Effect::Load(keys) => {
+        Effect::Load { keys, fresh } => {
             action
                 .str("do", "load")
-                .raw("keys", &string_array(keys.iter().map(String::as_str)));
+                .raw("keys", &string_array(keys.iter().map(String::as_str)))
+                .bool("fresh", *fresh);
+        }
+        Effect::Lock { name, timeout_ms } => {
+            action
+                .str("do", "lock")
+                .str("name", name)
+                .num("timeout", *timeout_ms);
         }
         Effect::Send { request, delay_ms } => {
             let mut headers = ObjectWriter::new();
@@ -165,7 +197,11 @@ fn effect_fields(action: &mut ObjectWriter, effect: &Effect, endpoint: &str, tim
                 .num("delay", u64::from(*delay_ms))
                 .num("timeout", timeout_ms);
         }
-        Effect::Store { set, remove } => {
+        Effect::Store {
+            set,
+            remove,
+            shared,
+        } => {
             let pairs: Vec<String> = set
                 .iter()
                 .map(|(key, value)| string_array([key.as_str(), value.as_str()]))
@@ -173,7 +209,8 @@ fn effect_fields(action: &mut ObjectWriter, effect: &Effect, endpoint: &str, tim
             action
                 .str("do", "store")
                 .raw("set", &raw_array(&pairs))
-                .raw("remove", &string_array(remove.iter().map(String::as_str)));
+                .raw("remove", &string_array(remove.iter().map(String::as_str)))
+                .bool("shared", *shared);
         }
     }
 }

@@ -154,6 +154,11 @@ impl Session {
         self.device_key.as_deref()
     }
 
+    /// The session without its remembered device (after the device was forgotten).
+    pub fn forget_device(&mut self) {
+        self.device_key = None;
+    }
+
     /// Whether RevokeToken works for this session.
     pub fn revocable(&self) -> bool {
         self.revocable

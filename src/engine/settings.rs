@@ -34,6 +34,9 @@ pub struct Settings {
     pub totp_issuer: String,
     /// How long a request may go unanswered.
     pub request_timeout_ms: u64,
+    /// The storage is shared by the tabs of this origin (`localStorage`, or the app's own):
+    /// refreshes take a cross-tab lock, and changes are announced to the other tabs.
+    pub shared: bool,
 }
 
 impl Settings {
@@ -80,6 +83,10 @@ impl Settings {
             totp_issuer: optional_string(config, "totpIssuer")?
                 .unwrap_or_else(|| client.pool_name().into()),
             request_timeout_ms,
+            shared: matches!(
+                optional_string(config, "storage")?.as_deref(),
+                Some("localStorage" | "custom")
+            ),
             endpoint,
             client,
         })

@@ -102,7 +102,10 @@ impl SignInOp {
         };
         if settings.remember_devices {
             self.phase = Phase::LoadingDevice(Box::new(params));
-            return Ok(Effect::Load(alloc::vec![self.typed_slot.clone()]));
+            return Ok(Effect::Load {
+                keys: alloc::vec![self.typed_slot.clone()],
+                fresh: false,
+            });
         }
         self.run(env, params)
     }
@@ -251,7 +254,11 @@ impl SignInOp {
             session: Box::new(session),
             value: value.finish(),
         };
-        Ok(Effect::Store { set, remove })
+        Ok(Effect::Store {
+            set,
+            remove,
+            shared: settings.shared,
+        })
     }
 }
 

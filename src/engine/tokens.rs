@@ -44,13 +44,57 @@ fn tokens_or_null(engine: &Engine) -> String {
         .map_or_else(|| "null".into(), Session::tokens_json)
 }
 
-/// `getTokens({ forceRefresh })`.
-#[derive(Debug)]
-pub struct GetTokens {
-    force: bool,
-    /// The refresh this call waits for.
+/// Waits, when needed, for the refresh that makes the session's tokens fresh: what
+/// `getTokens` and every call authorised by the access token do first.
+#[derive(Debug, Default)]
+pub struct Freshness {
+    /// Refresh even when the tokens are not near expiry.
+    pub force: bool,
+    /// The refresh waited for.
     waiting_for: Option<u32>,
 }
+
+impl Freshness {
+    /// `None` when the tokens can be used as they are (or there are none); else the refresh to
+    /// wait for, started here when none is under way.
+    pub fn wait(&mut self, engine: &mut Engine, env: &mut dyn Environment) -> Result<Option<u32>, Error> {
+        let Some(session) = &engine.session else {
+            return Ok(None);
+        };
+        let fresh = !self.force && !session.expiring(env.now_ms());
+        let Some(token) = session.refresh_token().filter(|_| !fresh) else {
+            return Ok(None);
+        };
+        let refresh = match engine.refreshing {
+            Some(id) => id,
+            None => {
+                let (op, effect) = Refresh::start(engine.settings()?, session, token.clone());
+                let id = engine.spawn(Op::Refresh(op), Ok(effect));
+                engine.refreshing = Some(id);
+                id
+            }
+        };
+        self.waiting_for = Some(refresh);
+        Ok(Some(refresh))
+    }
+
+    /// After the refresh waited for ended: true when it renewed the tokens, false when it
+    /// ended without an outcome (it was aborted: look again), its error when it failed.
+    pub fn settled(&mut self, engine: &Engine) -> Result<bool, Error> {
+        let waited = self.waiting_for.take();
+        match &engine.last_refresh {
+            Some((refresh, error)) if waited == Some(*refresh) => match error {
+                Some(error) => Err(error.clone()),
+                None => Ok(true),
+            },
+            _ => Ok(false),
+        }
+    }
+}
+
+/// `getTokens({ forceRefresh })`.
+#[derive(Debug)]
+pub struct GetTokens(Freshness);
 
 impl GetTokens {
     pub(super) fn start(
@@ -58,10 +102,10 @@ impl GetTokens {
         env: &mut dyn Environment,
         options: &Json,
     ) -> Result<(Self, Effect), Error> {
-        let mut op = Self {
+        let mut op = Self(Freshness {
             force: flag(options, "forceRefresh"),
             waiting_for: None,
-        };
+        });
         let effect = op.evaluate(engine, env)?;
         Ok((op, effect))
     }
@@ -75,58 +119,44 @@ impl GetTokens {
         let Input::Settled = input else {
             return Err(super::unexpected_input());
         };
-        let waited = self.waiting_for.take();
-        if let Some((refresh, error)) = &engine.last_refresh {
-            if waited == Some(*refresh) {
-                return match error {
-                    Some(error) => Err(error.clone()),
-                    None => Ok(Effect::Done(tokens_or_null(engine))),
-                };
-            }
+        if self.0.settled(engine)? {
+            return Ok(Effect::Done(tokens_or_null(engine)));
         }
-        // The refresh ended without an outcome (it was aborted): look again.
         self.evaluate(engine, env)
     }
 
-    /// The tokens now, or the refresh to wait for (started here when none is under way).
-    fn evaluate(
-        &mut self,
-        engine: &mut Engine,
-        env: &mut dyn Environment,
-    ) -> Result<Effect, Error> {
-        let Some(session) = &engine.session else {
-            return Ok(Effect::Done("null".into()));
-        };
-        let fresh = !self.force && !session.expiring(env.now_ms());
-        let Some(token) = session.refresh_token().filter(|_| !fresh) else {
-            return Ok(Effect::Done(session.tokens_json()));
-        };
-        let refresh = match engine.refreshing {
-            Some(id) => id,
-            None => {
-                let (op, effect) = Refresh::start(engine.settings()?, session, token.clone());
-                let id = engine.spawn(Op::Refresh(op), Ok(effect));
-                engine.refreshing = Some(id);
-                id
-            }
-        };
-        self.waiting_for = Some(refresh);
-        Ok(Effect::Await(refresh))
+    /// The tokens now, or the refresh to wait for.
+    fn evaluate(&mut self, engine: &mut Engine, env: &mut dyn Environment) -> Result<Effect, Error> {
+        Ok(match self.0.wait(engine, env)? {
+            Some(refresh) => Effect::Await(refresh),
+            None => Effect::Done(tokens_or_null(engine)),
+        })
     }
 }
+
+/// How long a refresh waits for another tab's refresh (the lock) before it gives up.
+const LOCK_TIMEOUT_MS: u64 = 10_000;
 
 /// Where a refresh is.
 #[derive(Debug)]
 enum RefreshPhase {
+    /// Waiting for the cross-tab refresh lock (shared storage only).
+    Locking,
+    /// Reading the session record the last refresh of any tab left.
+    Reading,
     /// The refresh call is out.
     Sending,
     /// The renewed session is being stored.
     Storing(Box<Session>),
     /// The session ended: its record is being removed; then this error is the outcome.
     Clearing(Error),
+    /// Writing the engine's session back over a record this refresh made stale.
+    Restoring,
 }
 
-/// A refresh of the session's tokens.
+/// A refresh of the session's tokens. On storage shared by tabs it holds a cross-tab lock
+/// from before it reads the stored session until the renewed one is stored, so that one tab
+/// refreshes and the others find its tokens (a rotating refresh token is never spent twice).
 #[derive(Debug)]
 pub struct Refresh {
     request: Request,
@@ -139,22 +169,29 @@ pub struct Refresh {
 
 impl Refresh {
     fn start(settings: &Settings, session: &Session, token: Secret) -> (Self, Effect) {
-        let request = settings.client.refresh(
-            token.expose(),
-            session.device_key(),
-            &settings.default_metadata,
-        );
-        let effect = Effect::Send {
-            request: request.clone(),
-            delay_ms: 0,
-        };
-        let refresh = Self {
-            request,
+        let mut refresh = Self {
+            request: refresh_request(settings, session, &token),
             used: token,
             retries: 0,
-            phase: RefreshPhase::Sending,
+            phase: RefreshPhase::Locking,
+        };
+        let effect = if settings.shared {
+            Effect::Lock {
+                name: ["cognito-wasm.refresh.", &settings.storage_key].concat(),
+                timeout_ms: LOCK_TIMEOUT_MS,
+            }
+        } else {
+            refresh.send()
         };
         (refresh, effect)
+    }
+
+    fn send(&mut self) -> Effect {
+        self.phase = RefreshPhase::Sending;
+        Effect::Send {
+            request: self.request.clone(),
+            delay_ms: 0,
+        }
     }
 
     pub(super) fn resume(
@@ -165,7 +202,7 @@ impl Refresh {
         input: Input,
     ) -> Result<Effect, Error> {
         let outcome = self.advance(engine, env, input);
-        if !matches!(outcome, Ok(Effect::Send { .. } | Effect::Store { .. })) {
+        if matches!(outcome, Ok(Effect::Done(_)) | Err(_)) {
             engine.last_refresh = Some((id, outcome.as_ref().err().cloned()));
         }
         outcome
@@ -177,9 +214,35 @@ impl Refresh {
         env: &mut dyn Environment,
         input: Input,
     ) -> Result<Effect, Error> {
-        let key = engine.settings()?.storage_key.clone();
-        let phase = core::mem::replace(&mut self.phase, RefreshPhase::Sending);
-        match (phase, input) {
+        let settings = engine.settings()?;
+        match (core::mem::replace(&mut self.phase, RefreshPhase::Sending), input) {
+            (RefreshPhase::Locking, Input::Locked(locked)) => {
+                locked?;
+                self.phase = RefreshPhase::Reading;
+                Ok(Effect::Load {
+                    keys: vec![settings.storage_key.clone()],
+                    fresh: true,
+                })
+            }
+            (RefreshPhase::Reading, Input::Loaded(values)) => {
+                let stored = values?.into_iter().next().flatten();
+                let stored = stored.as_deref().and_then(Session::from_stored);
+                let token = stored.as_ref().and_then(Session::refresh_token).cloned();
+                if token.as_ref() == Some(&self.used) {
+                    return Ok(self.send());
+                }
+                // Another tab refreshed, signed in or out meanwhile: its session is this
+                // tab's too, and refreshed already unless it is expiring as well.
+                let expiring = stored.as_ref().is_some_and(|s| s.expiring(env.now_ms()));
+                if let (true, Some(token), Some(session)) = (expiring, token, &stored) {
+                    self.request = refresh_request(settings, session, &token);
+                    self.used = token;
+                    engine.adopt(stored, env);
+                    return Ok(self.send());
+                }
+                engine.adopt(stored, env);
+                Ok(Effect::Done(tokens_or_null(engine)))
+            }
             (RefreshPhase::Sending, Input::Reply(reply)) => {
                 if !self.still_current(engine) {
                     return Ok(Effect::Done(tokens_or_null(engine)));
@@ -200,31 +263,27 @@ impl Refresh {
                 });
                 match renewed {
                     Ok(session) => {
-                        let stored = session.stored();
+                        let effect = store_session(settings, Some(&session));
                         self.phase = RefreshPhase::Storing(Box::new(session));
-                        Ok(Effect::Store {
-                            set: vec![(key, stored)],
-                            remove: Vec::new(),
-                        })
+                        Ok(effect)
                     }
                     Err(error) if error.retryable() && self.retries < MAX_RETRIES => {
                         let delay_ms = random_backoff(env, self.retries)?;
                         self.retries += 1;
+                        self.phase = RefreshPhase::Sending;
                         Ok(Effect::Send {
                             request: self.request.clone(),
                             delay_ms,
                         })
                     }
                     Err(error) => {
+                        let clear = ends_session(&error).then(|| store_session(settings, None));
                         engine.notices.emit_error("tokenRefreshFailed", &error);
-                        if !ends_session(&error) {
+                        let Some(effect) = clear else {
                             return Err(error);
-                        }
+                        };
                         self.phase = RefreshPhase::Clearing(error);
-                        Ok(Effect::Store {
-                            set: Vec::new(),
-                            remove: vec![key],
-                        })
+                        Ok(effect)
                     }
                 }
             }
@@ -233,7 +292,8 @@ impl Refresh {
                 if !self.still_current(engine) {
                     // Signed out or in again while the tokens were written: storage gets the
                     // engine's session back.
-                    return Ok(restore_record(engine, key));
+                    self.phase = RefreshPhase::Restoring;
+                    return Ok(store_session(settings, engine.session.as_ref()));
                 }
                 let tokens = session.tokens_json();
                 engine.set_session(Some(*session), env);
@@ -247,7 +307,8 @@ impl Refresh {
                 }
                 Err(error)
             }
-            (RefreshPhase::Storing(_) | RefreshPhase::Clearing(_), Input::Settled) => {
+            (RefreshPhase::Restoring, Input::Stored(stored)) => {
+                stored?;
                 Ok(Effect::Done(tokens_or_null(engine)))
             }
             _ => Err(super::unexpected_input()),
@@ -264,18 +325,25 @@ impl Refresh {
     }
 }
 
-/// Rewrites the session record from the engine's session (after a refresh wrote a stale one);
-/// the write's completion ends the refresh with the engine's tokens.
-fn restore_record(engine: &Engine, key: String) -> Effect {
-    match &engine.session {
-        Some(session) => Effect::Store {
-            set: vec![(key, session.stored())],
-            remove: Vec::new(),
-        },
-        None => Effect::Store {
-            set: Vec::new(),
-            remove: vec![key],
-        },
+/// GetTokensFromRefreshToken for `session` with `token`.
+fn refresh_request(settings: &Settings, session: &Session, token: &Secret) -> Request {
+    settings
+        .client
+        .refresh(token.expose(), session.device_key(), &settings.default_metadata)
+}
+
+/// Writes `session`'s record (removes it when `None`), mirrored for the other tabs when the
+/// storage is shared.
+pub fn store_session(settings: &Settings, session: Option<&Session>) -> Effect {
+    let key = settings.storage_key.clone();
+    let (set, remove) = match session {
+        Some(session) => (vec![(key, session.stored())], Vec::new()),
+        None => (Vec::new(), vec![key]),
+    };
+    Effect::Store {
+        set,
+        remove,
+        shared: settings.shared,
     }
 }
 
@@ -317,7 +385,7 @@ impl SignOut {
                 request: request.clone(),
                 delay_ms: 0,
             },
-            None => clear(settings),
+            None => store_session(settings, None),
         };
         let op = Self {
             request,
@@ -342,7 +410,7 @@ impl SignOut {
             }
             Input::Reply(reply) => {
                 self.remote = reply.err();
-                Ok(clear(engine.settings()?))
+                Ok(store_session(engine.settings()?, None))
             }
             Input::Stored(_) => {
                 engine.set_session(None, env);
@@ -354,13 +422,5 @@ impl SignOut {
             }
             _ => Err(super::unexpected_input()),
         }
-    }
-}
-
-/// Removes the session record.
-fn clear(settings: &Settings) -> Effect {
-    Effect::Store {
-        set: Vec::new(),
-        remove: vec![settings.storage_key.clone()],
     }
 }

@@ -371,7 +371,7 @@ pub(super) fn can_set_up_totp(challenge: &Challenge) -> bool {
 }
 
 /// `otpauth://totp/<issuer>:<user>?secret=<secret>&issuer=<issuer>` (Key Uri Format).
-fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
+pub fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
     let issuer = percent_encode(issuer);
     [
         "otpauth://totp/",

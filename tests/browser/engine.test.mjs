@@ -491,7 +491,7 @@ describe("tokens, refresh and sign-out", () => {
       await auth.signIn({ username: "alice", password: "Passw0rd!" });
       await fetch(new URL("/__faults", window.endpoint), {
         method: "POST",
-        body: JSON.stringify({ operation: "InitiateAuth", count: 10, kind: "http500" }),
+        body: JSON.stringify({ operation: "GetTokensFromRefreshToken", count: 10, kind: "http500" }),
       });
       let failed;
       try {
@@ -505,6 +505,7 @@ describe("tokens, refresh and sign-out", () => {
     }, {}, {});
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.equal(result.value.kept, true);
+    assert.equal(result.value.failed, "InternalErrorException");
     assert.ok(result.events.some((e) => e.name === "tokenRefreshFailed"));
     assert.ok(!result.events.some((e) => e.name === "signedOut"));
   });
