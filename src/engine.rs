@@ -403,7 +403,11 @@ impl Engine {
                 let _ = env.random(&mut noise);
                 let jitter = u64::from(u16::from_le_bytes(noise) % 15_000);
                 // A browser timer holds at most 2^31 - 1 ms; a later one fires at once.
-                Some(session.refresh_due_in(env.now_ms(), jitter).min(2_147_483_647))
+                Some(
+                    session
+                        .refresh_due_in(env.now_ms(), jitter)
+                        .min(2_147_483_647),
+                )
             }
             _ => None,
         };

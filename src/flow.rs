@@ -35,8 +35,8 @@ mod challenge;
 mod device;
 mod srp;
 
-use challenge::Asked;
 pub use challenge::otpauth_uri;
+use challenge::Asked;
 use srp::Computing;
 
 /// Restarts from InitiateAuth (after retryable failures or a stale device) per sign-in.

@@ -874,34 +874,66 @@ fn on_shared_storage_changes_are_broadcast_and_a_refresh_takes_the_lock() {
     let mut fresh = Driver::new();
     let load = fresh.start("create", SHARED);
     let created = fresh.on(op(&load), r#""on":"loaded","values":[null]"#);
-    assert_eq!(path(&created, &["value", "channel"]).and_then(Json::as_str), Some("cognito-wasm.client-1"));
+    assert_eq!(
+        path(&created, &["value", "channel"]).and_then(Json::as_str),
+        Some("cognito-wasm.client-1")
+    );
 
     let waiter = driver.start("getTokens", "{}");
     let refresh = waiter.get("spawn").unwrap();
     assert_eq!(text(refresh, "do"), "lock");
-    assert_eq!(text(refresh, "name"), "cognito-wasm.refresh.cognito-wasm.client-1");
+    assert_eq!(
+        text(refresh, "name"),
+        "cognito-wasm.refresh.cognito-wasm.client-1"
+    );
     let id = op(refresh);
     let read = driver.on(id, r#""on":"locked""#);
     assert_eq!(text(&read, "do"), "load");
     assert_eq!(read.get("fresh"), Some(&Json::Bool(true)));
     // Storage still holds this tab's (expiring) session: this tab refreshes.
     let mine = stored_record(&mut signed_in(30, SHARED));
-    let send = driver.on(id, &format!(r#""on":"loaded","values":[{}]"#, Json::String(mine).encode()));
-    assert_eq!(header(&send, "X-Amz-Target"), "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken");
+    let send = driver.on(
+        id,
+        &format!(
+            r#""on":"loaded","values":[{}]"#,
+            Json::String(mine).encode()
+        ),
+    );
+    assert_eq!(
+        header(&send, "X-Amz-Target"),
+        "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"
+    );
     let store = driver.reply(id, &tokens("alice", "rt-2", 3600, true));
-    assert_eq!(store.get("shared"), Some(&Json::Bool(true)), "mirrored for the other tabs");
+    assert_eq!(
+        store.get("shared"),
+        Some(&Json::Bool(true)),
+        "mirrored for the other tabs"
+    );
     let done = driver.stored(id);
     assert_eq!(emitted(&done), ["tokenRefreshed"]);
-    let broadcast = done.get("broadcast").and_then(Json::as_str).expect("the other tabs hear of it");
-    assert_eq!(text(&Json::parse(broadcast).unwrap(), "refreshToken"), "rt-2");
+    let broadcast = done
+        .get("broadcast")
+        .and_then(Json::as_str)
+        .expect("the other tabs hear of it");
+    assert_eq!(
+        text(&Json::parse(broadcast).unwrap(), "refreshToken"),
+        "rt-2"
+    );
 }
 
 /// The record a driver's last sign-in stored.
 fn stored_record(driver: &mut Driver) -> String {
-    let action = driver.start("signIn", r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#);
+    let action = driver.start(
+        "signIn",
+        r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#,
+    );
     let store = driver.reply(op(&action), &tokens("alice", "rt-1", 30, true));
-    let Some(Json::Array(pairs)) = store.get("set") else { panic!("{store:?}") };
-    let Json::Array(pair) = &pairs[0] else { panic!() };
+    let Some(Json::Array(pairs)) = store.get("set") else {
+        panic!("{store:?}")
+    };
+    let Json::Array(pair) = &pairs[0] else {
+        panic!()
+    };
     pair[1].as_str().unwrap().to_string()
 }
 
@@ -909,88 +941,177 @@ fn stored_record(driver: &mut Driver) -> String {
 fn a_refresh_that_finds_another_tabs_tokens_uses_them() {
     let mut other = Driver::created(SHARED);
     let theirs = {
-        let action = other.start("signIn", r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#);
+        let action = other.start(
+            "signIn",
+            r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#,
+        );
         let store = other.reply(op(&action), &tokens("alice", "rt-theirs", 3600, true));
-        let Some(Json::Array(pairs)) = store.get("set") else { panic!() };
-        let Json::Array(pair) = &pairs[0] else { panic!() };
+        let Some(Json::Array(pairs)) = store.get("set") else {
+            panic!()
+        };
+        let Json::Array(pair) = &pairs[0] else {
+            panic!()
+        };
         pair[1].as_str().unwrap().to_string()
     };
     let mut driver = signed_in(30, SHARED);
     let waiter = driver.start("getTokens", "{}");
     let id = op(waiter.get("spawn").unwrap());
     driver.on(id, r#""on":"locked""#);
-    let done = driver.on(id, &format!(r#""on":"loaded","values":[{}]"#, Json::String(theirs).encode()));
+    let done = driver.on(
+        id,
+        &format!(
+            r#""on":"loaded","values":[{}]"#,
+            Json::String(theirs).encode()
+        ),
+    );
     assert_eq!(text(&done, "do"), "done", "no second refresh: {done:?}");
     assert_eq!(emitted(&done), ["tokenRefreshed"]);
-    assert_eq!(path(&done, &["value", "refreshToken"]).and_then(Json::as_str), Some("rt-theirs"));
-    assert!(done.get("broadcast").is_none(), "taken from the other tab, not news to it");
+    assert_eq!(
+        path(&done, &["value", "refreshToken"]).and_then(Json::as_str),
+        Some("rt-theirs")
+    );
+    assert!(
+        done.get("broadcast").is_none(),
+        "taken from the other tab, not news to it"
+    );
     let settled = driver.on(op(&waiter), r#""on":"settled""#);
-    assert_eq!(path(&settled, &["value", "refreshToken"]).and_then(Json::as_str), Some("rt-theirs"));
+    assert_eq!(
+        path(&settled, &["value", "refreshToken"]).and_then(Json::as_str),
+        Some("rt-theirs")
+    );
     // A lock that cannot be had in time is a retryable error; the session stays.
     let mut driver = signed_in(30, SHARED);
     let waiter = driver.start("getTokens", "{}");
     let id = op(waiter.get("spawn").unwrap());
     let failed = driver.on(id, r#""on":"locked","failed":"timeout""#);
-    assert_eq!(path(&failed, &["error", "name"]).and_then(Json::as_str), Some("TimeoutError"));
-    assert_eq!(path(&failed, &["error", "retryable"]), Some(&Json::Bool(true)));
+    assert_eq!(
+        path(&failed, &["error", "name"]).and_then(Json::as_str),
+        Some("TimeoutError")
+    );
+    assert_eq!(
+        path(&failed, &["error", "retryable"]),
+        Some(&Json::Bool(true))
+    );
 }
 
 #[test]
 fn sync_takes_on_what_another_tab_did() {
     let record = stored_record(&mut Driver::created(SHARED));
     let mut driver = Driver::created(SHARED);
-    let signed_in = driver.start("sync", &format!(r#"{{"record":{}}}"#, Json::String(record.clone()).encode()));
+    let signed_in = driver.start(
+        "sync",
+        &format!(r#"{{"record":{}}}"#, Json::String(record.clone()).encode()),
+    );
     assert_eq!(emitted(&signed_in), ["signedIn"]);
-    assert_eq!(path(&signed_in, &["snapshot", "username"]).and_then(Json::as_str), Some("alice"));
+    assert_eq!(
+        path(&signed_in, &["snapshot", "username"]).and_then(Json::as_str),
+        Some("alice")
+    );
     assert!(signed_in.get("broadcast").is_none(), "no echo");
-    let same = driver.start("sync", &format!(r#"{{"record":{}}}"#, Json::String(record).encode()));
+    let same = driver.start(
+        "sync",
+        &format!(r#"{{"record":{}}}"#, Json::String(record).encode()),
+    );
     assert!(same.get("emit").is_none() && same.get("snapshot").is_none());
     let signed_out = driver.start("sync", r#"{"record":null}"#);
     assert_eq!(emitted(&signed_out), ["signedOut"]);
-    assert_eq!(path(&signed_out, &["snapshot", "status"]).and_then(Json::as_str), Some("signedOut"));
+    assert_eq!(
+        path(&signed_out, &["snapshot", "status"]).and_then(Json::as_str),
+        Some("signedOut")
+    );
 }
 
 #[test]
 fn account_calls_use_the_access_token_and_map_the_replies() {
     let mut driver = signed_in(3600, CONFIG);
-    let access = |action: &Json| path(&body(action), &["AccessToken"]).and_then(Json::as_str).map(String::from);
+    let access = |action: &Json| {
+        path(&body(action), &["AccessToken"])
+            .and_then(Json::as_str)
+            .map(String::from)
+    };
 
     let change = driver.start("changePassword", r#"{"oldPassword":"a","newPassword":"b"}"#);
-    assert_eq!(header(&change, "X-Amz-Target"), "AWSCognitoIdentityProviderService.ChangePassword");
+    assert_eq!(
+        header(&change, "X-Amz-Target"),
+        "AWSCognitoIdentityProviderService.ChangePassword"
+    );
     let sent = body(&change);
-    assert_eq!((text(&sent, "PreviousPassword"), text(&sent, "ProposedPassword")), ("a", "b"));
+    assert_eq!(
+        (
+            text(&sent, "PreviousPassword"),
+            text(&sent, "ProposedPassword")
+        ),
+        ("a", "b")
+    );
     assert!(access(&change).unwrap().starts_with("eyJ"));
     let wrong = driver.fail(op(&change), 400, "NotAuthorizedException");
-    assert_eq!(path(&wrong, &["error", "name"]).and_then(Json::as_str), Some("NotAuthorizedException"));
+    assert_eq!(
+        path(&wrong, &["error", "name"]).and_then(Json::as_str),
+        Some("NotAuthorizedException")
+    );
     let missing = driver.start("changePassword", r#"{"oldPassword":"a"}"#);
-    assert_eq!(path(&missing, &["error", "name"]).and_then(Json::as_str), Some("InvalidConfig"));
+    assert_eq!(
+        path(&missing, &["error", "name"]).and_then(Json::as_str),
+        Some("InvalidConfig")
+    );
 
     let user = driver.start("getUser", "{}");
     let done = driver.reply(
         op(&user),
         r#"{"Username":"alice","UserAttributes":[{"Name":"email","Value":"a@example.com"}],"PreferredMfaSetting":"SOFTWARE_TOKEN_MFA","UserMFASettingList":["SOFTWARE_TOKEN_MFA"]}"#,
     );
-    assert_eq!(path(&done, &["value", "attributes", "email"]).and_then(Json::as_str), Some("a@example.com"));
-    assert_eq!(path(&done, &["value", "preferredMfa"]).and_then(Json::as_str), Some("SOFTWARE_TOKEN_MFA"));
+    assert_eq!(
+        path(&done, &["value", "attributes", "email"]).and_then(Json::as_str),
+        Some("a@example.com")
+    );
+    assert_eq!(
+        path(&done, &["value", "preferredMfa"]).and_then(Json::as_str),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
 
     let update = driver.start("updateUserAttributes", r#"{"attributes":{"email":"new@example.com","name":"Al"},"clientMetadata":{"why":"profile"}}"#);
     let sent = body(&update);
-    assert_eq!(path(&sent, &["ClientMetadata", "why"]).and_then(Json::as_str), Some("profile"));
+    assert_eq!(
+        path(&sent, &["ClientMetadata", "why"]).and_then(Json::as_str),
+        Some("profile")
+    );
     let done = driver.reply(
         op(&update),
         r#"{"CodeDeliveryDetailsList":[{"Destination":"n***@e***","DeliveryMedium":"EMAIL","AttributeName":"email"}]}"#,
     );
-    assert_eq!(path(&done, &["value", "email", "done"]), Some(&Json::Bool(false)));
-    assert_eq!(path(&done, &["value", "email", "codeDelivery", "deliveryMedium"]).and_then(Json::as_str), Some("EMAIL"));
-    assert_eq!(path(&done, &["value", "name", "done"]), Some(&Json::Bool(true)));
+    assert_eq!(
+        path(&done, &["value", "email", "done"]),
+        Some(&Json::Bool(false))
+    );
+    assert_eq!(
+        path(&done, &["value", "email", "codeDelivery", "deliveryMedium"]).and_then(Json::as_str),
+        Some("EMAIL")
+    );
+    assert_eq!(
+        path(&done, &["value", "name", "done"]),
+        Some(&Json::Bool(true))
+    );
 
-    let mfa = driver.start("setMfaPreference", r#"{"totp":"preferred","sms":"disabled"}"#);
+    let mfa = driver.start(
+        "setMfaPreference",
+        r#"{"totp":"preferred","sms":"disabled"}"#,
+    );
     let sent = body(&mfa);
-    assert_eq!(path(&sent, &["SoftwareTokenMfaSettings", "PreferredMfa"]), Some(&Json::Bool(true)));
-    assert_eq!(path(&sent, &["SMSMfaSettings", "Enabled"]), Some(&Json::Bool(false)));
+    assert_eq!(
+        path(&sent, &["SoftwareTokenMfaSettings", "PreferredMfa"]),
+        Some(&Json::Bool(true))
+    );
+    assert_eq!(
+        path(&sent, &["SMSMfaSettings", "Enabled"]),
+        Some(&Json::Bool(false))
+    );
     assert!(sent.get("EmailMfaSettings").is_none());
     let bad = driver.start("setMfaPreference", r#"{"totp":"always"}"#);
-    assert_eq!(path(&bad, &["error", "name"]).and_then(Json::as_str), Some("InvalidConfig"));
+    assert_eq!(
+        path(&bad, &["error", "name"]).and_then(Json::as_str),
+        Some("InvalidConfig")
+    );
 
     let totp = driver.start("setUpTotp", "{}");
     let done = driver.reply(op(&totp), r#"{"SecretCode":"JBSWY3DPEHPK3PXP"}"#);
@@ -1001,7 +1122,10 @@ fn account_calls_use_the_access_token_and_map_the_replies() {
     let verify = driver.start("verifyTotp", r#"{"code":"123456","deviceName":"phone"}"#);
     assert_eq!(text(&body(&verify), "FriendlyDeviceName"), "phone");
     let refused = driver.reply(op(&verify), r#"{"Status":"ERROR"}"#);
-    assert_eq!(path(&refused, &["error", "name"]).and_then(Json::as_str), Some("CodeMismatchException"));
+    assert_eq!(
+        path(&refused, &["error", "name"]).and_then(Json::as_str),
+        Some("CodeMismatchException")
+    );
 
     let list = driver.start("listDevices", "{}");
     let page_two = driver.reply(
@@ -1009,16 +1133,27 @@ fn account_calls_use_the_access_token_and_map_the_replies() {
         r#"{"Devices":[{"DeviceKey":"d1","DeviceAttributes":[{"Name":"device_name","Value":"Laptop"},{"Name":"dev:device_remembered_status","Value":"remembered"}],"DeviceLastAuthenticatedDate":1725347109.5}],"PaginationToken":"p2"}"#,
     );
     assert_eq!(text(&body(&page_two), "PaginationToken"), "p2");
-    let done = driver.reply(op(&list), r#"{"Devices":[{"DeviceKey":"d2","DeviceAttributes":[]}]}"#);
-    let Some(Json::Array(devices)) = done.get("value") else { panic!("{done:?}") };
+    let done = driver.reply(
+        op(&list),
+        r#"{"Devices":[{"DeviceKey":"d2","DeviceAttributes":[]}]}"#,
+    );
+    let Some(Json::Array(devices)) = done.get("value") else {
+        panic!("{done:?}")
+    };
     assert_eq!(devices.len(), 2);
     assert_eq!(text(&devices[0], "name"), "Laptop");
     assert_eq!(devices[0].get("remembered"), Some(&Json::Bool(true)));
-    assert_eq!(devices[0].get("lastSeen").and_then(Json::as_u64), Some(1_725_347_109_500));
+    assert_eq!(
+        devices[0].get("lastSeen").and_then(Json::as_u64),
+        Some(1_725_347_109_500)
+    );
     assert_eq!(devices[1].get("remembered"), Some(&Json::Bool(false)));
 
     let no_device = driver.start("forgetDevice", "{}");
-    assert_eq!(path(&no_device, &["error", "name"]).and_then(Json::as_str), Some("InvalidConfig"));
+    assert_eq!(
+        path(&no_device, &["error", "name"]).and_then(Json::as_str),
+        Some("InvalidConfig")
+    );
     let forget = driver.start("forgetDevice", r#"{"deviceKey":"d2"}"#);
     assert_eq!(text(&body(&forget), "DeviceKey"), "d2");
 
@@ -1028,7 +1163,10 @@ fn account_calls_use_the_access_token_and_map_the_replies() {
     assert_eq!(emitted(&clear), ["signedOut"]);
     assert_eq!(driver.stored(op(&delete)).get("value"), Some(&Json::Null));
     let after = driver.start("getUser", "{}");
-    assert_eq!(path(&after, &["error", "name"]).and_then(Json::as_str), Some("InvalidState"));
+    assert_eq!(
+        path(&after, &["error", "name"]).and_then(Json::as_str),
+        Some("InvalidState")
+    );
 }
 
 #[test]
@@ -1040,5 +1178,8 @@ fn account_calls_refresh_expiring_tokens_first() {
     driver.reply(refresh, &tokens("alice", "rt-2", 3600, true));
     driver.stored(refresh);
     let send = driver.on(op(&user), r#""on":"settled""#);
-    assert_eq!(header(&send, "X-Amz-Target"), "AWSCognitoIdentityProviderService.GetUser");
+    assert_eq!(
+        header(&send, "X-Amz-Target"),
+        "AWSCognitoIdentityProviderService.GetUser"
+    );
 }

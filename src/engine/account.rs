@@ -98,21 +98,34 @@ impl AccountCall {
     }
 
     /// The request, from the options and the session's access token.
-    fn request(self, settings: &Settings, session: &Session, options: &Json) -> Result<Request, Error> {
+    fn request(
+        self,
+        settings: &Settings,
+        session: &Session,
+        options: &Json,
+    ) -> Result<Request, Error> {
         let mut body = ObjectWriter::new();
         body.str("AccessToken", session.access_token().expose());
         match self {
             Self::ChangePassword => {
-                body.str("PreviousPassword", &required_string(options, "oldPassword")?)
-                    .str("ProposedPassword", &required_string(options, "newPassword")?);
+                body.str(
+                    "PreviousPassword",
+                    &required_string(options, "oldPassword")?,
+                )
+                .str(
+                    "ProposedPassword",
+                    &required_string(options, "newPassword")?,
+                );
             }
             Self::DeleteUser | Self::GetUser | Self::SetUpTotp => {}
             Self::ForgetDevice => {
                 body.str("DeviceKey", &device_key(session, options)?);
             }
             Self::ListDevices => {
-                body.num("Limit", 60)
-                    .opt_str("PaginationToken", optional_string(options, "paginationToken")?.as_deref());
+                body.num("Limit", 60).opt_str(
+                    "PaginationToken",
+                    optional_string(options, "paginationToken")?.as_deref(),
+                );
             }
             Self::SendAttributeCode => {
                 body.str("AttributeName", &required_string(options, "attribute")?);
@@ -122,7 +135,11 @@ impl AccountCall {
                 let status = match options.get("remembered") {
                     Some(Json::Bool(true)) => "remembered",
                     Some(Json::Bool(false)) => "not_remembered",
-                    _ => return Err(Error::InvalidConfig("remembered must be true or false.".into())),
+                    _ => {
+                        return Err(Error::InvalidConfig(
+                            "remembered must be true or false.".into(),
+                        ))
+                    }
                 };
                 body.str("DeviceKey", &device_key(session, options)?)
                     .str("DeviceRememberedStatus", status);
@@ -142,12 +159,18 @@ impl AccountCall {
                         "disabled" => (false, false),
                         _ => {
                             return Err(Error::InvalidConfig(
-                                [option, " must be \"preferred\", \"enabled\" or \"disabled\"."].concat(),
+                                [
+                                    option,
+                                    " must be \"preferred\", \"enabled\" or \"disabled\".",
+                                ]
+                                .concat(),
                             ))
                         }
                     };
                     let mut settings = ObjectWriter::new();
-                    settings.bool("Enabled", enabled).bool("PreferredMfa", preferred);
+                    settings
+                        .bool("Enabled", enabled)
+                        .bool("PreferredMfa", preferred);
                     body.raw(member, &settings.finish());
                 }
             }
@@ -173,20 +196,31 @@ impl AccountCall {
             }
             Self::VerifyTotp => {
                 body.str("UserCode", &required_string(options, "code")?)
-                    .opt_str("FriendlyDeviceName", optional_string(options, "deviceName")?.as_deref());
+                    .opt_str(
+                        "FriendlyDeviceName",
+                        optional_string(options, "deviceName")?.as_deref(),
+                    );
             }
         }
         Ok(request(self.operation(), body))
     }
 
     /// What the reply means to the app (JSON text).
-    fn value(self, settings: &Settings, session: &Session, options: &Json, reply: &Json) -> Result<String, Error> {
+    fn value(
+        self,
+        settings: &Settings,
+        session: &Session,
+        options: &Json,
+        reply: &Json,
+    ) -> Result<String, Error> {
         Ok(match self {
             Self::GetUser => {
                 let mut attributes = ObjectWriter::new();
                 if let Some(Json::Array(list)) = reply.get("UserAttributes") {
                     for attribute in list {
-                        if let (Some(name), Some(value)) = (text(attribute, "Name"), text(attribute, "Value")) {
+                        if let (Some(name), Some(value)) =
+                            (text(attribute, "Name"), text(attribute, "Value"))
+                        {
                             attributes.str(&name, &value);
                         }
                     }
@@ -200,7 +234,8 @@ impl AccountCall {
                     .raw("attributes", &attributes.finish())
                     .raw(
                         "preferredMfa",
-                        &text(reply, "PreferredMfaSetting").map_or_else(|| "null".into(), |p| string_literal(&p)),
+                        &text(reply, "PreferredMfaSetting")
+                            .map_or_else(|| "null".into(), |p| string_literal(&p)),
                     )
                     .raw("mfaSettings", &settings_list);
                 user.finish()
@@ -211,9 +246,10 @@ impl AccountCall {
                 let secret = text(reply, "SecretCode")
                     .ok_or_else(|| crate::wire::malformed("SecretCode"))?;
                 let mut setup = ObjectWriter::new();
-                setup
-                    .str("secretCode", &secret)
-                    .str("otpauthUri", &otpauth_uri(&settings.totp_issuer, session.username(), &secret));
+                setup.str("secretCode", &secret).str(
+                    "otpauthUri",
+                    &otpauth_uri(&settings.totp_issuer, session.username(), &secret),
+                );
                 setup.finish()
             }
             Self::UpdateUserAttributes => {
@@ -260,7 +296,9 @@ impl AccountCall {
 fn device_key(session: &Session, options: &Json) -> Result<String, Error> {
     optional_string(options, "deviceKey")?
         .or_else(|| session.device_key().map(String::from))
-        .ok_or_else(|| Error::InvalidConfig("deviceKey is required: this browser remembers no device.".into()))
+        .ok_or_else(|| {
+            Error::InvalidConfig("deviceKey is required: this browser remembers no device.".into())
+        })
 }
 
 /// `[{ deviceKey, name?, lastIp?, lastSeen?, remembered }]` of a ListDevices reply.
@@ -361,9 +399,14 @@ impl Account {
             .session
             .as_ref()
             .ok_or_else(|| Error::InvalidState("Not signed in.".into()))?;
-        let request = self.call.request(engine.settings()?, session, &self.options)?;
+        let request = self
+            .call
+            .request(engine.settings()?, session, &self.options)?;
         self.phase = Phase::Calling(request.clone());
-        Ok(Effect::Send { request, delay_ms: 0 })
+        Ok(Effect::Send {
+            request,
+            delay_ms: 0,
+        })
     }
 
     pub(super) fn resume(
@@ -372,7 +415,10 @@ impl Account {
         env: &mut dyn Environment,
         input: Input,
     ) -> Result<Effect, Error> {
-        match (core::mem::replace(&mut self.phase, Phase::Refreshing), input) {
+        match (
+            core::mem::replace(&mut self.phase, Phase::Refreshing),
+            input,
+        ) {
             (Phase::Refreshing, Input::Settled) => {
                 self.fresh.settled(engine)?;
                 self.proceed(engine, env)
@@ -408,7 +454,10 @@ impl Account {
             .as_ref()
             .ok_or_else(|| Error::InvalidState("Not signed in.".into()))?;
         let value = self.call.value(settings, session, &self.options, reply)?;
-        let (key, device_slot) = (settings.storage_key.clone(), settings.device_slot(session.username()));
+        let (key, device_slot) = (
+            settings.storage_key.clone(),
+            settings.device_slot(session.username()),
+        );
         let shared = settings.shared;
         match self.call {
             AccountCall::ListDevices => {
@@ -424,7 +473,10 @@ impl Account {
                 set_member(&mut self.options, "paginationToken", Json::String(token));
                 let request = self.call.request(settings, session, &self.options)?;
                 self.phase = Phase::Calling(request.clone());
-                Ok(Effect::Send { request, delay_ms: 0 })
+                Ok(Effect::Send {
+                    request,
+                    delay_ms: 0,
+                })
             }
             AccountCall::DeleteUser => {
                 engine.set_session(None, env);
@@ -438,7 +490,8 @@ impl Account {
             }
             AccountCall::ForgetDevice
                 if session.device_key().is_some()
-                    && device_key(session, &self.options).ok().as_deref() == session.device_key() =>
+                    && device_key(session, &self.options).ok().as_deref()
+                        == session.device_key() =>
             {
                 let mut session = session.clone();
                 session.forget_device();

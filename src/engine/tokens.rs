@@ -57,7 +57,11 @@ pub struct Freshness {
 impl Freshness {
     /// `None` when the tokens can be used as they are (or there are none); else the refresh to
     /// wait for, started here when none is under way.
-    pub fn wait(&mut self, engine: &mut Engine, env: &mut dyn Environment) -> Result<Option<u32>, Error> {
+    pub fn wait(
+        &mut self,
+        engine: &mut Engine,
+        env: &mut dyn Environment,
+    ) -> Result<Option<u32>, Error> {
         let Some(session) = &engine.session else {
             return Ok(None);
         };
@@ -126,7 +130,11 @@ impl GetTokens {
     }
 
     /// The tokens now, or the refresh to wait for.
-    fn evaluate(&mut self, engine: &mut Engine, env: &mut dyn Environment) -> Result<Effect, Error> {
+    fn evaluate(
+        &mut self,
+        engine: &mut Engine,
+        env: &mut dyn Environment,
+    ) -> Result<Effect, Error> {
         Ok(match self.0.wait(engine, env)? {
             Some(refresh) => Effect::Await(refresh),
             None => Effect::Done(tokens_or_null(engine)),
@@ -215,7 +223,10 @@ impl Refresh {
         input: Input,
     ) -> Result<Effect, Error> {
         let settings = engine.settings()?;
-        match (core::mem::replace(&mut self.phase, RefreshPhase::Sending), input) {
+        match (
+            core::mem::replace(&mut self.phase, RefreshPhase::Sending),
+            input,
+        ) {
             (RefreshPhase::Locking, Input::Locked(locked)) => {
                 locked?;
                 self.phase = RefreshPhase::Reading;
@@ -327,9 +338,11 @@ impl Refresh {
 
 /// GetTokensFromRefreshToken for `session` with `token`.
 fn refresh_request(settings: &Settings, session: &Session, token: &Secret) -> Request {
-    settings
-        .client
-        .refresh(token.expose(), session.device_key(), &settings.default_metadata)
+    settings.client.refresh(
+        token.expose(),
+        session.device_key(),
+        &settings.default_metadata,
+    )
 }
 
 /// Writes `session`'s record (removes it when `None`), mirrored for the other tabs when the
