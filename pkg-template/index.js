@@ -212,11 +212,68 @@ function listen(channel, onRecord) {
   return { postMessage() {}, close: () => globalThis.removeEventListener?.("storage", onStorage) };
 }
 
-/** What a challenge handler makes of a step: the answer, or why there is none. */
-async function callHandler(handlers, step) {
-  const handler = handlers?.[step.handler];
-  if (typeof handler !== "function") return { missing: true };
+/** base64url text to bytes, and back. */
+const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const base64url = (buffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** The JSON form of WebAuthn options (base64url) as the API takes them (bytes). */
+function publicKeyOptions(json, create) {
+  const PKC = globalThis.PublicKeyCredential;
+  const parse = create ? PKC.parseCreationOptionsFromJSON : PKC.parseRequestOptionsFromJSON;
+  if (parse) return parse.call(PKC, json);
+  const ids = (list) => list?.map((credential) => ({ ...credential, id: bytes(credential.id) }));
+  return create
+    ? { ...json, challenge: bytes(json.challenge), user: { ...json.user, id: bytes(json.user.id) }, excludeCredentials: ids(json.excludeCredentials) }
+    : { ...json, challenge: bytes(json.challenge), allowCredentials: ids(json.allowCredentials) };
+}
+
+/** A PublicKeyCredential as its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON). */
+function credentialJson(credential) {
+  if (credential.toJSON) return credential.toJSON();
+  const { response } = credential;
+  const encoded = {};
+  for (const field of ["clientDataJSON", "authenticatorData", "signature", "userHandle", "attestationObject"]) {
+    if (response[field]) encoded[field] = base64url(response[field]);
+  }
+  if (response.getTransports) {
+    encoded.transports = response.getTransports();
+    encoded.publicKeyAlgorithm = response.getPublicKeyAlgorithm();
+    encoded.authenticatorData = base64url(response.getAuthenticatorData());
+    const key = response.getPublicKey();
+    if (key) encoded.publicKey = base64url(key);
+  }
+  return {
+    id: credential.id,
+    rawId: base64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response: encoded,
+  };
+}
+
+/** The browser's passkey dialog: `navigator.credentials.get` (or `.create`) with the options. */
+async function passkey(action, entry, signal) {
+  const create = "create" in action;
+  if (!globalThis.navigator?.credentials || !globalThis.PublicKeyCredential) {
+    return { on: "passkey", failed: "unsupported" };
+  }
   try {
+    const publicKey = publicKeyOptions(create ? action.create : action.get, create);
+    const credential = await navigator.credentials[create ? "create" : "get"]({ publicKey, signal });
+    return { on: "passkey", credential: credentialJson(credential) };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    entry.cause = error;
+    return { on: "passkey", failed: error?.name ?? "Error", message: String(error?.message ?? error) };
+  }
+}
+
+/** What a challenge handler makes of a step (the engine asks only handlers the app has). */
+async function callHandler(handlers, step) {
+  try {
+    const handler = handlers[step.handler];
     return { value: await until(handler.call(handlers, step), step.signal) };
   } catch (error) {
     if (step.signal.aborted) throw step.signal.reason;
@@ -284,15 +341,16 @@ export class CognitoAuth {
    */
   async signIn(options) {
     await yieldToPage();
-    let step = await this.#startSignIn(options, true);
-    while (!step.done) step = await step[FEED](await callHandler(options?.handlers, step));
+    const handlers = options?.handlers ?? {};
+    let step = await this.#startSignIn(options, Object.keys(handlers).filter((name) => typeof handlers[name] === "function"));
+    while (!step.done) step = await step[FEED](await callHandler(handlers, step));
     const { tokens, rememberDeviceError } = step;
     return rememberDeviceError ? { ...tokens, rememberDeviceError } : tokens;
   }
 
   /** Signs in one challenge at a time: each step is answered with `step.answer(value)`. */
   startSignIn(options) {
-    return this.#startSignIn(options, false);
+    return this.#startSignIn(options);
   }
 
   #startSignIn(options, handlers) {
@@ -357,7 +415,36 @@ export class CognitoAuth {
     await this.#run("confirmForgotPassword", options);
   }
 
+  /** Creates a user: `{ userConfirmed, userSub, codeDelivery? }`. */
+  signUp(options) {
+    return this.#run("signUp", options);
+  }
+
+  /** Confirms a sign-up; with `autoSignIn`, signs the new user in: the tokens, else null. */
+  confirmSignUp(options) {
+    return this.#run("confirmSignUp", options).then((value) => value && value.tokens);
+  }
+
+  resendSignUpCode(options) {
+    return this.#run("resendSignUpCode", options);
+  }
+
   // The signed-in user's account: each call uses fresh tokens (refreshed first when near expiry).
+
+  /** Creates a passkey in the browser and registers it: `{ credentialId }`. */
+  registerPasskey(options) {
+    return this.#run("registerPasskey", {}, options?.signal);
+  }
+
+  /** `[{ credentialId, name, createdAt, authenticatorAttachment?, transports, relyingPartyId }]`. */
+  listPasskeys() {
+    return this.#run("listPasskeys", {});
+  }
+
+  async deletePasskey(credentialId) {
+    await this.#run("deletePasskey", { credentialId });
+  }
+
 
   async changePassword(options) {
     await this.#run("changePassword", options);
@@ -538,6 +625,9 @@ export class CognitoAuth {
             break;
           case "lock":
             event = await until(lock(action, entry), signal);
+            break;
+          case "passkey":
+            event = await passkey(action, entry, signal);
             break;
         }
         if (signal.aborted) throw signal.reason;

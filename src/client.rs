@@ -164,7 +164,7 @@ impl ClientConfig {
     }
 
     /// `{ClientId, Username, [SecretHash]}`, the start of the password-reset bodies.
-    fn user_body(&self, username: &str) -> ObjectWriter {
+    pub fn user_body(&self, username: &str) -> ObjectWriter {
         let mut body = self.body();
         body.str("Username", username)
             .opt_str("SecretHash", self.secret_hash(username).as_deref());

@@ -16,7 +16,8 @@
 //! | `getTokens` | the session's tokens, after the refresh it starts or waits for when they expire |
 //! | `refresh` | started by `getTokens`: the refresh call, its retries, what a failure does to the session |
 //! | `signOut` | RevokeToken or GlobalSignOut, then the local clear |
-//! | `forgotPassword`, `confirmForgotPassword`, `revoke` | one call each |
+//! | `confirmSignUp` | ConfirmSignUp, then (`autoSignIn`) the sign-in its Session allows |
+//! | `signUp`, `resendSignUpCode`, `forgotPassword`, `confirmForgotPassword`, `revoke` | one call each |
 //! | `changePassword`, `getUser`, … ([`account::AccountCall`]) | the signed-in user's account, with fresh tokens |
 
 use alloc::boxed::Box;
@@ -74,6 +75,8 @@ enum Input {
     Settled,
     /// The cross-tab lock is held, or could not be had in time.
     Locked(Result<(), Error>),
+    /// The passkey dialog's credential (as JSON), or why there is none.
+    Passkey(Result<Json, Error>),
 }
 
 /// How the app answered a question.
@@ -82,8 +85,6 @@ enum Answer {
     /// The value (a handler's return value, or the step API's `answer(value)`), with the
     /// step's own ClientMetadata.
     Value(Json, crate::wire::StringMap),
-    /// The handler for this challenge is missing.
-    Missing,
     /// The handler threw (the driver keeps what it threw as the error's cause).
     Threw,
 }
@@ -101,6 +102,9 @@ pub struct Engine {
     refreshing: Option<u32>,
     /// How the last refresh ended: its op and its error, if it failed.
     last_refresh: Option<(u32, Option<Error>)>,
+    /// The Session SignUp returned, with its username: ConfirmSignUp sends it back, and gets
+    /// the one that signs the new user in.
+    sign_up: Option<(String, String)>,
     /// What the current event's action will announce.
     notices: Notices,
     /// An operation started on the way (a refresh, a revocation), with its first action.
@@ -249,6 +253,24 @@ impl Engine {
                 let (call, effect) = Call::confirm_forgot_password(settings, options)?;
                 (Op::Call(call), effect)
             }
+            "signUp" => {
+                let (call, effect) = Call::sign_up(settings, options)?;
+                (Op::Call(call), effect)
+            }
+            "resendSignUpCode" => {
+                let (call, effect) = Call::resend_sign_up_code(settings, options)?;
+                (Op::Call(call), effect)
+            }
+            "confirmSignUp" => {
+                let username = options.get("username").and_then(Json::as_str);
+                let session = self
+                    .sign_up
+                    .as_ref()
+                    .filter(|(user, _)| Some(user.as_str()) == username)
+                    .map(|(_, session)| session.as_str());
+                let (op, effect) = SignInOp::confirm_sign_up(settings, options, session)?;
+                (Op::SignIn(op), effect)
+            }
             _ => {
                 let call = AccountCall::parse(kind).ok_or_else(|| {
                     Error::InvalidConfig(["Unknown operation ", kind, "."].concat())
@@ -273,7 +295,7 @@ impl Engine {
             Op::GetTokens(get) => get.resume(self, env, input),
             Op::Refresh(refresh) => refresh.resume(self, env, id, input),
             Op::SignOut(sign_out) => sign_out.resume(self, env, input),
-            Op::Call(call) => call.resume(env, input),
+            Op::Call(call) => call.resume(self, env, input),
             Op::Account(account) => account.resume(self, env, input),
         };
         self.proceed(id, op, outcome)
@@ -446,9 +468,7 @@ fn input(on: &str, event: &Json, data: &str) -> Result<Input, Error> {
                 .into_json()
             }
         }),
-        "answer" => Input::Answer(if event.get("missing").is_some() {
-            Answer::Missing
-        } else if event.get("threw").is_some() {
+        "answer" => Input::Answer(if event.get("threw").is_some() {
             Answer::Threw
         } else {
             Answer::Value(
@@ -470,6 +490,21 @@ fn input(on: &str, event: &Json, data: &str) -> Result<Input, Error> {
             None => Ok(()),
         }),
         "settled" => Input::Settled,
+        "passkey" => Input::Passkey(match (text("failed"), event.get("credential")) {
+            (None, Some(credential @ Json::Object(_))) => Ok(credential.clone()),
+            (Some("NotAllowedError" | "AbortError"), _) => {
+                Err(Error::Abort(AbortReason::Cancelled))
+            }
+            (Some("unsupported"), _) => Err(Error::UnsupportedBrowser),
+            (failed, _) => Err(Error::Passkey(
+                [
+                    failed.unwrap_or("NoCredential"),
+                    ": ",
+                    text("message").unwrap_or(""),
+                ]
+                .concat(),
+            )),
+        }),
         "locked" => Input::Locked(match text("failed") {
             Some(_) => Err(Error::LockTimeout),
             None => Ok(()),

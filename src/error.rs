@@ -149,12 +149,16 @@ pub enum Error {
     Network(String),
     /// Cognito answered with an error.
     Service(ServiceError),
+    /// The passkey dialog failed (the browser's reason, e.g. `SecurityError: …`).
+    Passkey(String),
     /// The server's SRP values were refused.
     Srp(SrpError),
     /// Requests got no answer in the configured time, retries included.
     Timeout,
     /// Another tab's refresh held the cross-tab lock too long.
     LockTimeout,
+    /// The browser lacks what the call needs (WebAuthn for passkeys).
+    UnsupportedBrowser,
 }
 
 impl Error {
@@ -169,8 +173,10 @@ impl Error {
             Self::InvalidServerResponse(_) => "InvalidServerResponse",
             Self::Network(_) => "NetworkError",
             Self::Service(e) => &e.name,
+            Self::Passkey(_) => "PasskeyError",
             Self::Srp(_) => "SrpError",
             Self::Timeout | Self::LockTimeout => "TimeoutError",
+            Self::UnsupportedBrowser => "UnsupportedBrowser",
         }
     }
 
@@ -179,7 +185,7 @@ impl Error {
         match self {
             Self::Abort(reason) => match reason {
                 AbortReason::Aborted => "The operation was aborted.",
-                AbortReason::Cancelled => "The sign-in was cancelled.",
+                AbortReason::Cancelled => "The operation was cancelled.",
                 AbortReason::Disposed => "The CognitoAuth instance was disposed.",
                 AbortReason::SignedOut => "The sign-in was ended by signOut().",
                 AbortReason::Superseded => "A newer sign-in replaced this one.",
@@ -192,11 +198,13 @@ impl Error {
             | Self::InvalidConfig(m)
             | Self::InvalidState(m)
             | Self::InvalidServerResponse(m)
-            | Self::Network(m) => m.clone(),
+            | Self::Network(m)
+            | Self::Passkey(m) => m.clone(),
             Self::Service(e) => e.message.clone(),
             Self::Srp(e) => e.message(),
             Self::Timeout => "The service did not answer in time.".into(),
             Self::LockTimeout => "Another tab's refresh did not finish in time.".into(),
+            Self::UnsupportedBrowser => "This browser has no WebAuthn, which passkeys need.".into(),
         }
     }
 

@@ -34,6 +34,7 @@ use crate::wire::{lookup, AuthReply, AuthenticationResult, Operation, Request, S
 mod challenge;
 mod device;
 mod srp;
+mod user_auth;
 
 pub use challenge::otpauth_uri;
 use challenge::Asked;
@@ -49,6 +50,8 @@ pub enum AuthFlow {
     CustomWithSrp,
     /// `CUSTOM_AUTH` straight to the custom challenges.
     CustomWithoutSrp,
+    /// `USER_AUTH`: choice-based sign-in (a password, a passkey, or a code by email or SMS).
+    UserAuth,
     /// `USER_PASSWORD_AUTH`: the password travels (over TLS) to Cognito.
     UserPassword,
     /// `USER_SRP_AUTH`, the default: the password never leaves the page.
@@ -63,12 +66,9 @@ impl AuthFlow {
             "USER_PASSWORD_AUTH" => Self::UserPassword,
             "CUSTOM_WITH_SRP" => Self::CustomWithSrp,
             "CUSTOM_WITHOUT_SRP" => Self::CustomWithoutSrp,
+            "USER_AUTH" => Self::UserAuth,
             _ => return None,
         })
-    }
-
-    fn uses_srp(self) -> bool {
-        matches!(self, Self::UserSrp | Self::CustomWithSrp)
     }
 
     /// The `AuthFlow` InitiateAuth names.
@@ -77,6 +77,7 @@ impl AuthFlow {
             Self::UserSrp => "USER_SRP_AUTH",
             Self::UserPassword => "USER_PASSWORD_AUTH",
             Self::CustomWithSrp | Self::CustomWithoutSrp => "CUSTOM_AUTH",
+            Self::UserAuth => "USER_AUTH",
         }
     }
 }
@@ -109,6 +110,11 @@ pub struct SignInParams {
     pub remember_device: Option<String>,
     /// Issuer shown in authenticator apps for MFA_SETUP.
     pub totp_issuer: String,
+    /// USER_AUTH: the first factor to try (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SMS_OTP`,
+    /// `WEB_AUTHN`); without one, the service offers a choice (SELECT_CHALLENGE).
+    pub preferred_challenge: Option<String>,
+    /// USER_AUTH: the Session ConfirmSignUp returned, which signs the new user in.
+    pub session: Option<String>,
 }
 
 /// Which app callback answers a challenge.
@@ -124,12 +130,20 @@ pub enum Handler {
     NewPasswordRequired,
     /// `challenge`: any other challenge, answered with raw ChallengeResponses.
     Other,
+    /// `password`: USER_AUTH's chosen factor needs a password none was given for.
+    Password,
+    /// `selectChallenge`: USER_AUTH's choice of first factor.
+    SelectChallenge,
     /// `selectMfaType`
     SelectMfaType,
     /// `smsMfa`
     SmsMfa,
+    /// `smsOtp`: a code by SMS as the first factor.
+    SmsOtp,
     /// `softwareTokenMfa`
     SoftwareTokenMfa,
+    /// `webAuthn`: a passkey.
+    WebAuthn,
 }
 
 impl Handler {
@@ -141,9 +155,13 @@ impl Handler {
             Self::MfaSetup => "mfaSetup",
             Self::NewPasswordRequired => "newPasswordRequired",
             Self::Other => "challenge",
+            Self::Password => "password",
+            Self::SelectChallenge => "selectChallenge",
             Self::SelectMfaType => "selectMfaType",
             Self::SmsMfa => "smsMfa",
+            Self::SmsOtp => "smsOtp",
             Self::SoftwareTokenMfa => "softwareTokenMfa",
+            Self::WebAuthn => "webAuthn",
         }
     }
 }
@@ -169,6 +187,10 @@ pub struct Prompt {
     pub delivery_medium: Option<String>,
     /// SELECT_MFA_TYPE: the types to choose from (`MFAS_CAN_CHOOSE`).
     pub mfa_types: Vec<String>,
+    /// SELECT_CHALLENGE: the first factors to choose from (`AvailableChallenges`).
+    pub available_challenges: Vec<String>,
+    /// WEB_AUTHN: `CREDENTIAL_REQUEST_OPTIONS`, the JSON text of the passkey request.
+    pub request_options: Option<String>,
     /// MFA_SETUP: the TOTP secret (Base32).
     pub secret_code: Option<Secret>,
     /// MFA_SETUP: an `otpauth://` URI for QR codes (it holds the secret).
@@ -186,8 +208,10 @@ pub enum Answer {
     Code(Secret),
     /// A custom challenge's ANSWER.
     Custom(Secret),
-    /// SELECT_MFA_TYPE: `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
-    MfaType(String),
+    /// A choice: SELECT_MFA_TYPE's MFA type, SELECT_CHALLENGE's first factor.
+    Choice(String),
+    /// WEB_AUTHN: the passkey's AuthenticationResponseJSON, as JSON text.
+    Credential(String),
     /// NEW_PASSWORD_REQUIRED.
     NewPassword {
         /// NEW_PASSWORD.
@@ -195,6 +219,8 @@ pub enum Answer {
         /// Attribute values, sent as `userAttributes.<name>`.
         attributes: StringMap,
     },
+    /// The password the chosen first factor needs.
+    Password(Secret),
     /// Raw ChallengeResponses for any other challenge.
     Responses(Vec<(String, Secret)>),
 }
@@ -233,7 +259,8 @@ pub struct SignedIn {
 enum State {
     /// SRP math is under way ([`Step::Compute`]).
     Computing(Box<Computing>),
-    /// InitiateAuth is out; `srp` holds `a` for PASSWORD_VERIFIER.
+    /// InitiateAuth (or SELECT_CHALLENGE's PASSWORD_SRP answer) is out; `srp` holds `a` for
+    /// PASSWORD_VERIFIER.
     AwaitInitiate { srp: Option<SrpClient> },
     /// A RespondToAuthChallenge is out; `asked` is the question it answers, if any.
     AwaitChallengeReply { asked: Option<Box<Asked>> },
@@ -265,8 +292,8 @@ pub struct SignIn {
     /// The service's name for the user (USER_ID_FOR_SRP / USERNAME once known).
     username: String,
     state: State,
-    /// (challenge name, how many times in a row it was asked).
-    streak: Option<(String, u32)>,
+    /// (handler, challenge name, how many times in a row it was asked).
+    streak: Option<(Handler, String, u32)>,
     retries: u32,
     restarts: u32,
 }
@@ -299,7 +326,7 @@ impl SignIn {
         if self.params.username.is_empty() {
             return Err(Error::InvalidConfig("username is required.".into()));
         }
-        if self.params.password.is_empty() && self.params.flow != AuthFlow::CustomWithoutSrp {
+        if self.params.password.is_empty() && self.needs_password() {
             return Err(Error::InvalidConfig("password is required.".into()));
         }
         self.initiate(env, 0)
@@ -325,6 +352,7 @@ impl SignIn {
     /// flow's ClientMetadata for the call this answer makes.
     pub fn on_answer(
         &mut self,
+        env: &mut dyn Environment,
         answer: Answer,
         step_metadata: &[(String, String)],
     ) -> Result<Step, Error> {
@@ -334,7 +362,7 @@ impl SignIn {
                 "No challenge is waiting for an answer.".into(),
             ));
         };
-        self.answer(asked, answer, step_metadata)
+        self.answer(env, asked, answer, step_metadata)
     }
 
     /// The app's answer to the last [`Step::Ask`] was unusable (no [`Answer`] of the kind its
@@ -446,11 +474,34 @@ impl SignIn {
         }
     }
 
+    /// Whether InitiateAuth itself needs the password.
+    fn needs_password(&self) -> bool {
+        match self.params.flow {
+            AuthFlow::CustomWithoutSrp => false,
+            AuthFlow::UserAuth => matches!(
+                self.params.preferred_challenge.as_deref(),
+                Some("PASSWORD" | "PASSWORD_SRP")
+            ),
+            AuthFlow::CustomWithSrp | AuthFlow::UserPassword | AuthFlow::UserSrp => true,
+        }
+    }
+
+    /// Whether InitiateAuth carries `SRP_A`.
+    fn uses_srp(&self) -> bool {
+        match self.params.flow {
+            AuthFlow::UserSrp | AuthFlow::CustomWithSrp => true,
+            AuthFlow::UserAuth => {
+                self.params.preferred_challenge.as_deref() == Some("PASSWORD_SRP")
+            }
+            AuthFlow::CustomWithoutSrp | AuthFlow::UserPassword => false,
+        }
+    }
+
     /// InitiateAuth for the configured flow; the SRP flows first compute A for a fresh `a`.
     fn initiate(&mut self, env: &mut dyn Environment, delay_ms: u32) -> Result<Step, Error> {
         self.username.clone_from(&self.params.username);
         self.streak = None;
-        if !self.params.flow.uses_srp() {
+        if !self.uses_srp() {
             return Ok(self.send_initiate(None, delay_ms));
         }
         let work = srp::new_work(env)?;
@@ -472,6 +523,13 @@ impl SignIn {
             AuthFlow::CustomWithSrp => {
                 parameters.str("CHALLENGE_NAME", "SRP_A");
             }
+            AuthFlow::UserAuth => {
+                let preferred = self.params.preferred_challenge.as_deref();
+                parameters.opt_str("PREFERRED_CHALLENGE", preferred);
+                if preferred == Some("PASSWORD") {
+                    parameters.str("PASSWORD", self.params.password.expose());
+                }
+            }
             AuthFlow::UserSrp | AuthFlow::CustomWithoutSrp => {}
         }
         parameters
@@ -486,7 +544,8 @@ impl SignIn {
         let mut body = ObjectWriter::new();
         body.str("AuthFlow", flow.wire_name())
             .str("ClientId", self.client.client_id())
-            .raw("AuthParameters", &parameters.finish());
+            .raw("AuthParameters", &parameters.finish())
+            .opt_str("Session", self.params.session.as_deref());
         add_metadata(&mut body, &self.params.client_metadata);
         self.state = State::AwaitInitiate { srp };
         Step::Send {

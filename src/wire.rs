@@ -14,12 +14,18 @@ pub enum Operation {
     AssociateSoftwareToken,
     /// Change the signed-in user's password.
     ChangePassword,
+    /// Register the passkey the browser created.
+    CompleteWebAuthnRegistration,
     /// Register a device's SRP verifier after sign-in.
     ConfirmDevice,
     /// Set a new password with the emailed or texted code.
     ConfirmForgotPassword,
+    /// Confirm a sign-up with its code.
+    ConfirmSignUp,
     /// Delete the signed-in user.
     DeleteUser,
+    /// Delete one of the user's passkeys.
+    DeleteWebAuthnCredential,
     /// Forget a remembered device.
     ForgetDevice,
     /// Send a password-reset code.
@@ -36,12 +42,20 @@ pub enum Operation {
     InitiateAuth,
     /// The user's devices.
     ListDevices,
+    /// The user's passkeys.
+    ListWebAuthnCredentials,
+    /// Send the sign-up code again.
+    ResendConfirmationCode,
     /// Answer a challenge.
     RespondToAuthChallenge,
     /// Revoke one refresh token (and the tokens it issued).
     RevokeToken,
     /// Which MFA methods are on, and which is preferred.
     SetUserMFAPreference,
+    /// Create a user.
+    SignUp,
+    /// The options for creating a passkey.
+    StartWebAuthnRegistration,
     /// Mark a device as remembered or not.
     UpdateDeviceStatus,
     /// Change attributes.
@@ -58,9 +72,12 @@ impl Operation {
         match self {
             Self::AssociateSoftwareToken => "AssociateSoftwareToken",
             Self::ChangePassword => "ChangePassword",
+            Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
             Self::ConfirmDevice => "ConfirmDevice",
             Self::ConfirmForgotPassword => "ConfirmForgotPassword",
+            Self::ConfirmSignUp => "ConfirmSignUp",
             Self::DeleteUser => "DeleteUser",
+            Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
             Self::ForgetDevice => "ForgetDevice",
             Self::ForgotPassword => "ForgotPassword",
             Self::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
@@ -69,9 +86,13 @@ impl Operation {
             Self::GlobalSignOut => "GlobalSignOut",
             Self::InitiateAuth => "InitiateAuth",
             Self::ListDevices => "ListDevices",
+            Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
+            Self::ResendConfirmationCode => "ResendConfirmationCode",
             Self::RespondToAuthChallenge => "RespondToAuthChallenge",
             Self::RevokeToken => "RevokeToken",
             Self::SetUserMFAPreference => "SetUserMFAPreference",
+            Self::SignUp => "SignUp",
+            Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
             Self::UpdateDeviceStatus => "UpdateDeviceStatus",
             Self::UpdateUserAttributes => "UpdateUserAttributes",
             Self::VerifySoftwareToken => "VerifySoftwareToken",
@@ -222,6 +243,17 @@ pub fn scalar_text(value: &Json) -> Option<String> {
     }
 }
 
+/// `[{"Name":…,"Value":…},…]`, how the API lists attributes (and validation data).
+pub fn attribute_list(pairs: &[(String, String)]) -> String {
+    let mut items = Vec::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        let mut item = crate::json::ObjectWriter::new();
+        item.str("Name", name).str("Value", value);
+        items.push(item.finish());
+    }
+    crate::json::raw_array(&items)
+}
+
 /// Looks a key up in a string map.
 pub fn lookup<'a>(map: &'a [(String, String)], key: &str) -> Option<&'a str> {
     map.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -267,6 +299,8 @@ pub struct Challenge {
     pub session: Option<String>,
     /// `ChallengeParameters`.
     pub parameters: StringMap,
+    /// `AvailableChallenges` (USER_AUTH's SELECT_CHALLENGE): the first factors to choose from.
+    pub available: Vec<String>,
 }
 
 /// What InitiateAuth and RespondToAuthChallenge answer.
@@ -296,10 +330,21 @@ impl AuthReply {
             None | Some(Json::Null) => Vec::new(),
             Some(p) => parse_string_map(p, "ChallengeParameters")?,
         };
+        let mut available = Vec::new();
+        if let Some(Json::Array(names)) = json.get("AvailableChallenges") {
+            for name in names {
+                available.push(
+                    name.as_str()
+                        .ok_or_else(|| malformed("AvailableChallenges"))?
+                        .into(),
+                );
+            }
+        }
         Ok(Self::Challenge(Challenge {
             name: name.into(),
             session: text(json, "Session"),
             parameters,
+            available,
         }))
     }
 }

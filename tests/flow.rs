@@ -2,191 +2,17 @@
 //! PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER replies come from a real SRP server, which
 //! then checks the client's signature.
 
+mod common;
+
 use base64::Engine as _;
-use cognito_wasm::client::{ClientConfig, Environment};
-use cognito_wasm::flow::{
-    Answer, AuthFlow, DeviceSecret, Handler, Prompt, SignIn, SignInParams, SignedIn, Step,
-};
-use cognito_wasm::json::Json;
+use cognito_wasm::flow::{Answer, AuthFlow, DeviceSecret, Handler, SignIn, SignInParams, Step};
 use cognito_wasm::secret::Secret;
 use cognito_wasm::secret_hash::secret_hash;
 use cognito_wasm::srp::server::SrpServer;
-use cognito_wasm::srp::{parse_hex, password_verifier, Credentials, EphemeralSecret};
-use cognito_wasm::wire::{HttpReply, Operation, Request};
+use cognito_wasm::srp::{Credentials, EphemeralSecret};
+use cognito_wasm::wire::Operation;
 use cognito_wasm::Error;
-
-const POOL_ID: &str = "us-east-1_TestPool";
-const POOL_NAME: &str = "TestPool";
-const CLIENT_ID: &str = "client-1";
-const SECRET: &str = "s3cret";
-const USER_ID: &str = "0b5e-internal-id";
-const PASSWORD: &str = "Pässwörd€1";
-const SALT: &str = "8a1b2c3d4e5f60718293a4b5c6d7e8f9";
-const BLOCK: &str = "c2VjcmV0LWJsb2Nr";
-const NOW: u64 = 1_725_347_109;
-const NOW_TEXT: &str = "Tue Sep 3 07:05:09 UTC 2024";
-
-/// Deterministic "randomness" (xorshift) and a fixed clock.
-struct TestEnv(u64);
-
-impl Environment for TestEnv {
-    fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
-        for byte in buf {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            *byte = self.0 as u8;
-        }
-        Ok(())
-    }
-    fn now_ms(&self) -> u64 {
-        NOW * 1000
-    }
-}
-
-fn md(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn params(flow: AuthFlow) -> SignInParams {
-    SignInParams {
-        username: "alice@example.com".into(),
-        password: PASSWORD.into(),
-        flow,
-        client_metadata: md(&[("app", "test")]),
-        device: None,
-        remember_device: None,
-        totp_issuer: "Demo App".into(),
-    }
-}
-
-fn client(secret: bool) -> ClientConfig {
-    ClientConfig::new(POOL_ID, CLIENT_ID, secret.then_some(SECRET)).unwrap()
-}
-
-fn json(text: &str) -> Json {
-    Json::parse(text).unwrap()
-}
-
-/// Runs the SRP math a step asks for ([`Step::Compute`]) one exponent window per call, as a
-/// page slices it, checking that it really comes in slices; returns the next other step.
-fn settle(flow: &mut SignIn, env: &mut TestEnv, step: Result<Step, Error>) -> Result<Step, Error> {
-    let mut step = step?;
-    let mut calls = 0;
-    while matches!(step, Step::Compute) {
-        calls += 1;
-        // A step computes at most g^x (52 windows) and the power a + u·x (207 windows).
-        assert!(calls <= 300, "compute did not finish");
-        if let Some(next) = flow.compute(env, 1)? {
-            assert!(calls > 50, "SRP math finished in {calls} one-window slices");
-            step = next;
-        }
-    }
-    Ok(step)
-}
-
-fn start(flow: &mut SignIn, env: &mut TestEnv) -> Result<Step, Error> {
-    let step = flow.start(env);
-    settle(flow, env, step)
-}
-
-fn feed(flow: &mut SignIn, env: &mut TestEnv, reply: Result<Json, Error>) -> Result<Step, Error> {
-    let step = flow.on_reply(env, reply);
-    settle(flow, env, step)
-}
-
-fn sent(step: Step) -> Request {
-    match step {
-        Step::Send { request, .. } => request,
-        other => panic!("expected a request, got {other:?}"),
-    }
-}
-
-fn asked(step: Step) -> Prompt {
-    match step {
-        Step::Ask(prompt) => *prompt,
-        other => panic!("expected a prompt, got {other:?}"),
-    }
-}
-
-fn done(step: Step) -> SignedIn {
-    match step {
-        Step::Done(signed_in) => *signed_in,
-        other => panic!("expected tokens, got {other:?}"),
-    }
-}
-
-/// The string at `path` in the request's body (leaked: test-only, so assertions stay short).
-fn field(request: &Request, path: &[&str]) -> Option<&'static str> {
-    let body = Json::parse(&request.body).unwrap();
-    let mut value = &body;
-    for key in path {
-        value = value.get(key)?;
-    }
-    Some(Box::leak(value.as_str()?.to_string().into_boxed_str()))
-}
-
-fn service_error(name: &str, status: u16) -> Error {
-    HttpReply {
-        status,
-        body: &["{\"__type\":\"", name, "\",\"message\":\"m\"}"].concat(),
-        error_type: None,
-        request_id: None,
-    }
-    .into_json()
-    .unwrap_err()
-}
-
-fn tokens(extra: &str) -> Json {
-    json(&format!(
-        r#"{{"AuthenticationResult":{{"AccessToken":"acc","IdToken":"id","RefreshToken":"ref","ExpiresIn":3600,"TokenType":"Bearer"{extra}}}}}"#
-    ))
-}
-
-/// A real SRP server for realm/user/password.
-fn srp_server(realm: &str, user: &str, password: &str, salt_hex: &str) -> SrpServer {
-    let salt = parse_hex(salt_hex, "SALT").unwrap();
-    let verifier = password_verifier(
-        Credentials {
-            realm,
-            user_id: user,
-            password,
-        },
-        &salt,
-    );
-    SrpServer::new(
-        &verifier,
-        EphemeralSecret::from_be_slice(&[0x5a; 64]).unwrap(),
-    )
-    .unwrap()
-}
-
-/// Sends the PASSWORD_VERIFIER challenge for `initiate` and checks the client's claim.
-fn answer_password_verifier(
-    flow: &mut SignIn,
-    env: &mut TestEnv,
-    initiate: &Request,
-    password: &str,
-) -> (Request, bool) {
-    let server = srp_server(POOL_NAME, USER_ID, password, SALT);
-    let challenge = json(&format!(
-        r#"{{"ChallengeName":"PASSWORD_VERIFIER","Session":"s1","ChallengeParameters":{{"SALT":"{SALT}","SRP_B":"{}","SECRET_BLOCK":"{BLOCK}","USER_ID_FOR_SRP":"{USER_ID}","USERNAME":"{USER_ID}"}}}}"#,
-        server.srp_b()
-    ));
-    let respond = sent(feed(flow, env, Ok(challenge)).unwrap());
-    let srp_a = field(initiate, &["AuthParameters", "SRP_A"]).unwrap();
-    let key = server.process_client(POOL_NAME, USER_ID, srp_a).unwrap();
-    let signature = field(
-        &respond,
-        &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"],
-    )
-    .unwrap();
-    let valid = key.verify(BLOCK, NOW_TEXT, signature);
-    (respond, valid)
-}
+use common::*;
 
 #[test]
 fn srp_sign_in_sends_exact_bodies() {
@@ -282,7 +108,10 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
     assert_eq!((prompt.attempt, &prompt.error), (1, &None));
     assert_eq!(prompt.username, USER_ID);
 
-    let first = sent(flow.on_answer(Answer::Code("000000".into()), &[]).unwrap());
+    let first = sent(
+        flow.on_answer(&mut env, Answer::Code("000000".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(
         first.body,
         format!(
@@ -302,7 +131,10 @@ fn sms_mfa_wrong_code_asks_again_on_the_same_session() {
         again.error.as_ref().map(Error::name),
         Some("CodeMismatchException")
     );
-    let second = sent(flow.on_answer(Answer::Code("123456".into()), &[]).unwrap());
+    let second = sent(
+        flow.on_answer(&mut env, Answer::Code("123456".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(field(&second, &["Session"]), Some("mfa-1"));
     assert_eq!(
         field(&second, &["ChallengeResponses", "SMS_MFA_CODE"]),
@@ -320,7 +152,10 @@ fn expired_code_ends_the_flow() {
         json(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"t","ChallengeParameters":{}}"#);
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SoftwareTokenMfa);
-    let request = sent(flow.on_answer(Answer::Code("111111".into()), &[]).unwrap());
+    let request = sent(
+        flow.on_answer(&mut env, Answer::Code("111111".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(
         field(&request, &["ChallengeResponses", "SOFTWARE_TOKEN_MFA_CODE"]),
         Some("111111")
@@ -364,7 +199,7 @@ fn custom_with_srp_forwards_metadata_on_every_round() {
             ("app", "override"),
         ]);
         let request = sent(
-            flow.on_answer(Answer::Custom("42".into()), &step_metadata)
+            flow.on_answer(&mut env, Answer::Custom("42".into()), &step_metadata)
                 .unwrap(),
         );
         assert_eq!(
@@ -452,7 +287,10 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
         )
     );
 
-    let verify = sent(flow.on_answer(Answer::Code("000000".into()), &[]).unwrap());
+    let verify = sent(
+        flow.on_answer(&mut env, Answer::Code("000000".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(verify.operation, Operation::VerifySoftwareToken);
     assert_eq!(verify.body, r#"{"Session":"setup-1","UserCode":"000000"}"#);
     let retry = asked(
@@ -464,7 +302,10 @@ fn mfa_setup_enrols_totp_inside_the_flow() {
         .unwrap(),
     );
     assert_eq!((retry.attempt, retry.handler), (2, Handler::MfaSetup));
-    let verify = sent(flow.on_answer(Answer::Code("123456".into()), &[]).unwrap());
+    let verify = sent(
+        flow.on_answer(&mut env, Answer::Code("123456".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(field(&verify, &["Session"]), Some("setup-1"));
 
     let verified = json(r#"{"Status":"SUCCESS","Session":"setup-2"}"#);
@@ -493,7 +334,7 @@ fn new_password_required_sends_attributes() {
         password: "N3w-Passw0rd!".into(),
         attributes: md(&[("name", "Dave")]),
     };
-    let request = sent(flow.on_answer(answer(), &[]).unwrap());
+    let request = sent(flow.on_answer(&mut env, answer(), &[]).unwrap());
     assert_eq!(
         request.body,
         format!(
@@ -509,7 +350,7 @@ fn new_password_required_sends_attributes() {
         .unwrap(),
     );
     assert_eq!(again.attempt, 2);
-    sent(flow.on_answer(answer(), &[]).unwrap());
+    sent(flow.on_answer(&mut env, answer(), &[]).unwrap());
 }
 
 #[test]
@@ -523,7 +364,7 @@ fn select_mfa_type_and_unknown_challenges() {
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SelectMfaType);
     let request = sent(
-        flow.on_answer(Answer::MfaType("SOFTWARE_TOKEN_MFA".into()), &[])
+        flow.on_answer(&mut env, Answer::Choice("SOFTWARE_TOKEN_MFA".into()), &[])
             .unwrap(),
     );
     assert_eq!(
@@ -531,16 +372,21 @@ fn select_mfa_type_and_unknown_challenges() {
         Some("SOFTWARE_TOKEN_MFA")
     );
     // An answer of the wrong kind is asked again with the reason, on the same session.
-    let challenge = json(r#"{"ChallengeName":"WEB_AUTHN","Session":"w","ChallengeParameters":{}}"#);
+    let challenge =
+        json(r#"{"ChallengeName":"SOME_FUTURE_CHALLENGE","Session":"w","ChallengeParameters":{}}"#);
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::Other);
-    let again = asked(flow.on_answer(Answer::Code("1".into()), &[]).unwrap());
+    let again = asked(
+        flow.on_answer(&mut env, Answer::Code("1".into()), &[])
+            .unwrap(),
+    );
     assert_eq!(again.handler, Handler::Other);
     assert_eq!(again.error.as_ref().map(Error::name), Some("HandlerError"));
     let again = asked(flow.refuse_answer().unwrap());
     assert_eq!(again.attempt, 3);
     let request = sent(
         flow.on_answer(
+            &mut env,
             Answer::Responses(vec![("CREDENTIAL".into(), "{}".into())]),
             &[],
         )

@@ -16,7 +16,7 @@ use crate::client::{add_metadata, random_backoff, request, Environment, MAX_RETR
 use crate::error::{Error, ServiceError};
 use crate::flow::otpauth_uri;
 use crate::json::{raw_array, string_literal, Json, ObjectWriter};
-use crate::wire::{string_map, text, Operation, Request};
+use crate::wire::{attribute_list, string_map, text, Operation, Request};
 
 /// Most pages `listDevices` reads (60 devices each, the service's largest page).
 const MAX_PAGES: usize = 20;
@@ -26,6 +26,8 @@ const MAX_PAGES: usize = 20;
 pub enum AccountCall {
     /// `changePassword({ oldPassword, newPassword })`
     ChangePassword,
+    /// `deletePasskey(credentialId)`
+    DeletePasskey,
     /// `deleteUser()`
     DeleteUser,
     /// `forgetDevice(deviceKey?)`
@@ -34,6 +36,11 @@ pub enum AccountCall {
     GetUser,
     /// `listDevices()`
     ListDevices,
+    /// `listPasskeys()`
+    ListPasskeys,
+    /// `registerPasskey()`: StartWebAuthnRegistration, the browser's dialog, then
+    /// CompleteWebAuthnRegistration.
+    RegisterPasskey,
     /// `sendAttributeCode({ attribute, clientMetadata? })`
     SendAttributeCode,
     /// `setDeviceRemembered(remembered, deviceKey?)`
@@ -55,10 +62,13 @@ impl AccountCall {
     pub fn parse(kind: &str) -> Option<Self> {
         Some(match kind {
             "changePassword" => Self::ChangePassword,
+            "deletePasskey" => Self::DeletePasskey,
             "deleteUser" => Self::DeleteUser,
             "forgetDevice" => Self::ForgetDevice,
             "getUser" => Self::GetUser,
             "listDevices" => Self::ListDevices,
+            "listPasskeys" => Self::ListPasskeys,
+            "registerPasskey" => Self::RegisterPasskey,
             "sendAttributeCode" => Self::SendAttributeCode,
             "setDeviceRemembered" => Self::SetDeviceRemembered,
             "setMfaPreference" => Self::SetMfaPreference,
@@ -73,10 +83,13 @@ impl AccountCall {
     fn operation(self) -> Operation {
         match self {
             Self::ChangePassword => Operation::ChangePassword,
+            Self::DeletePasskey => Operation::DeleteWebAuthnCredential,
             Self::DeleteUser => Operation::DeleteUser,
             Self::ForgetDevice => Operation::ForgetDevice,
             Self::GetUser => Operation::GetUser,
             Self::ListDevices => Operation::ListDevices,
+            Self::ListPasskeys => Operation::ListWebAuthnCredentials,
+            Self::RegisterPasskey => Operation::StartWebAuthnRegistration,
             Self::SendAttributeCode => Operation::GetUserAttributeVerificationCode,
             Self::SetDeviceRemembered => Operation::UpdateDeviceStatus,
             Self::SetMfaPreference => Operation::SetUserMFAPreference,
@@ -117,7 +130,16 @@ impl AccountCall {
                     &required_string(options, "newPassword")?,
                 );
             }
-            Self::DeleteUser | Self::GetUser | Self::SetUpTotp => {}
+            Self::DeleteUser | Self::GetUser | Self::RegisterPasskey | Self::SetUpTotp => {}
+            Self::DeletePasskey => {
+                body.str("CredentialId", &required_string(options, "credentialId")?);
+            }
+            Self::ListPasskeys => {
+                body.num("MaxResults", 20).opt_str(
+                    "NextToken",
+                    optional_string(options, "paginationToken")?.as_deref(),
+                );
+            }
             Self::ForgetDevice => {
                 body.str("DeviceKey", &device_key(session, options)?);
             }
@@ -179,15 +201,7 @@ impl AccountCall {
                 if attributes.is_empty() {
                     return Err(Error::InvalidConfig("attributes is required.".into()));
                 }
-                let items: Vec<String> = attributes
-                    .iter()
-                    .map(|(name, value)| {
-                        let mut item = ObjectWriter::new();
-                        item.str("Name", name).str("Value", value);
-                        item.finish()
-                    })
-                    .collect();
-                body.raw("UserAttributes", &raw_array(&items));
+                body.raw("UserAttributes", &attribute_list(&attributes));
                 add_metadata(&mut body, &settings.call_metadata(options)?);
             }
             Self::VerifyAttribute => {
@@ -241,6 +255,11 @@ impl AccountCall {
                 user.finish()
             }
             Self::ListDevices => devices(reply),
+            Self::ListPasskeys => passkeys(reply),
+            Self::RegisterPasskey => match reply.get("CredentialCreationOptions") {
+                Some(options @ Json::Object(_)) => options.encode(),
+                _ => return Err(crate::wire::malformed("CredentialCreationOptions")),
+            },
             Self::SendAttributeCode => code_delivery(reply.get("CodeDeliveryDetails")),
             Self::SetUpTotp => {
                 let secret = text(reply, "SecretCode")
@@ -283,6 +302,7 @@ impl AccountCall {
                 "null".into()
             }
             Self::ChangePassword
+            | Self::DeletePasskey
             | Self::DeleteUser
             | Self::ForgetDevice
             | Self::SetDeviceRemembered
@@ -334,6 +354,40 @@ fn devices(reply: &Json) -> String {
     raw_array(&items)
 }
 
+/// `[{ credentialId, name?, relyingPartyId?, authenticatorAttachment?, transports, createdAt? }]`
+/// of a ListWebAuthnCredentials reply.
+fn passkeys(reply: &Json) -> String {
+    let mut items = Vec::new();
+    if let Some(Json::Array(credentials)) = reply.get("Credentials") {
+        for credential in credentials {
+            let mut item = ObjectWriter::new();
+            item.opt_str("credentialId", text(credential, "CredentialId").as_deref())
+                .opt_str(
+                    "name",
+                    text(credential, "FriendlyCredentialName").as_deref(),
+                )
+                .opt_str(
+                    "relyingPartyId",
+                    text(credential, "RelyingPartyId").as_deref(),
+                )
+                .opt_str(
+                    "authenticatorAttachment",
+                    text(credential, "AuthenticatorAttachment").as_deref(),
+                );
+            let transports = match credential.get("AuthenticatorTransports") {
+                Some(list @ Json::Array(_)) => list.encode(),
+                _ => "[]".into(),
+            };
+            item.raw("transports", &transports);
+            if let Some(ms) = credential.get("CreatedAt").and_then(epoch_ms) {
+                item.num("createdAt", ms);
+            }
+            items.push(item.finish());
+        }
+    }
+    raw_array(&items)
+}
+
 /// Milliseconds of an AWS timestamp (epoch seconds, with a fraction).
 fn epoch_ms(value: &Json) -> Option<u64> {
     let Json::Number(number) = value else {
@@ -357,6 +411,10 @@ enum Phase {
     Calling(Request),
     /// Writing what the call changed in storage; then `value` is the result.
     Storing(String),
+    /// `registerPasskey`: the browser's dialog is open.
+    Creating,
+    /// `registerPasskey`: CompleteWebAuthnRegistration is out for this credential id.
+    Completing(String),
 }
 
 /// One account call under way.
@@ -436,6 +494,30 @@ impl Account {
                 stored?;
                 Ok(Effect::Done(value))
             }
+            (Phase::Creating, Input::Passkey(credential)) => {
+                let credential = credential?;
+                let id = text(&credential, "id").ok_or_else(|| {
+                    Error::Passkey("NoCredential: the credential has no id.".into())
+                })?;
+                let session = engine
+                    .session
+                    .as_ref()
+                    .ok_or_else(|| Error::InvalidState("Not signed in.".into()))?;
+                let mut body = ObjectWriter::new();
+                body.str("AccessToken", session.access_token().expose())
+                    .raw("Credential", &credential.encode());
+                self.phase = Phase::Completing(id);
+                Ok(Effect::Send {
+                    request: request(Operation::CompleteWebAuthnRegistration, body),
+                    delay_ms: 0,
+                })
+            }
+            (Phase::Completing(id), Input::Reply(reply)) => {
+                reply?;
+                let mut value = ObjectWriter::new();
+                value.str("credentialId", &id);
+                Ok(Effect::Done(value.finish()))
+            }
             _ => Err(super::unexpected_input()),
         }
     }
@@ -460,13 +542,22 @@ impl Account {
         );
         let shared = settings.shared;
         match self.call {
-            AccountCall::ListDevices => {
+            AccountCall::RegisterPasskey => {
+                self.phase = Phase::Creating;
+                Ok(Effect::Passkey {
+                    create: true,
+                    options: value,
+                })
+            }
+            AccountCall::ListDevices | AccountCall::ListPasskeys => {
                 // This page's items, without the brackets, join the others.
                 let page = value.get(1..value.len() - 1).unwrap_or_default();
                 if !page.is_empty() {
                     self.pages.push(page.into());
                 }
-                let token = text(reply, "PaginationToken").filter(|_| self.pages.len() < MAX_PAGES);
+                let token = text(reply, "PaginationToken")
+                    .or_else(|| text(reply, "NextToken"))
+                    .filter(|_| self.pages.len() < MAX_PAGES);
                 let Some(token) = token else {
                     return Ok(Effect::Done(["[", &self.pages.join(","), "]"].concat()));
                 };

@@ -9,6 +9,7 @@
 //! {"op":3,"do":"load","keys":["k"],"fresh":false}   answer {"on":"loaded","values":[…]}
 //! {"op":3,"do":"store","set":[["k","v"]],"remove":["k2"],"shared":true}
 //! {"op":3,"do":"lock","name":"…","timeout":10000}   answer {"on":"locked"} once held
+//! {"op":3,"do":"passkey","get":{…}}            answer {"on":"passkey","credential":{…}}
 //! {"op":3,"do":"await","target":2}             answer {"on":"settled"} once op 2 ended
 //! {"op":3,"do":"done","value":…}               the operation's result
 //! {"op":3,"do":"fail","error":{"name":…,"message":…,"retryable":false}}
@@ -37,6 +38,14 @@ pub enum Effect {
     Compute,
     /// The operation's result (JSON text).
     Done(String),
+    /// The browser's passkey dialog: `navigator.credentials.get` (or `.create`, to register
+    /// one) with these options (JSON text); answered with the credential as JSON.
+    Passkey {
+        /// Register a passkey rather than use one.
+        create: bool,
+        /// PublicKeyCredentialRequestOptionsJSON (or …CreationOptionsJSON).
+        options: String,
+    },
     /// Read these storage keys; `fresh`: as the last write of any tab left them (the driver
     /// reads its cross-tab mirror, which is ordered with the lock, where storage may lag).
     Load {
@@ -176,6 +185,11 @@ fn effect_fields(action: &mut ObjectWriter, effect: &Effect, endpoint: &str, tim
                 .raw("keys", &string_array(keys.iter().map(String::as_str)))
                 .bool("fresh", *fresh);
         }
+        Effect::Passkey { create, options } => {
+            action
+                .str("do", "passkey")
+                .raw(if *create { "create" } else { "get" }, options);
+        }
         Effect::Lock { name, timeout_ms } => {
             action
                 .str("do", "lock")
@@ -215,7 +229,7 @@ fn effect_fields(action: &mut ObjectWriter, effect: &Effect, endpoint: &str, tim
     }
 }
 
-/// `{"name","message","retryable","requestId"?,"challengeName"?,"reason"?,"cause"?}`.
+/// `{"name","message","retryable","requestId"?,"challengeName"?,"reason"?}`.
 pub fn error_json(error: &Error) -> String {
     let mut json = ObjectWriter::new();
     json.str("name", error.name())
@@ -228,10 +242,6 @@ pub fn error_json(error: &Error) -> String {
         }
         Error::Abort(reason) => {
             json.str("reason", reason.name());
-        }
-        // The handler's exception, which the driver kept, is the error's cause.
-        Error::Handler(_) => {
-            json.bool("cause", true);
         }
         _ => {}
     }
@@ -251,7 +261,7 @@ fn prompt_json(prompt: &Prompt) -> String {
         context.raw("error", &error_json(error));
     }
     match prompt.handler {
-        Handler::SmsMfa | Handler::EmailOtp => {
+        Handler::SmsMfa | Handler::SmsOtp | Handler::EmailOtp => {
             context
                 .opt_str("destination", prompt.destination.as_deref())
                 .opt_str("deliveryMedium", prompt.delivery_medium.as_deref());
@@ -280,6 +290,18 @@ fn prompt_json(prompt: &Prompt) -> String {
                     &string_array(prompt.required_attributes.iter().map(String::as_str)),
                 )
                 .map("userAttributes", &prompt.user_attributes);
+        }
+        Handler::SelectChallenge | Handler::Password => {
+            context.raw(
+                "availableChallenges",
+                &string_array(prompt.available_challenges.iter().map(String::as_str)),
+            );
+        }
+        Handler::WebAuthn => {
+            context.raw(
+                "requestOptions",
+                prompt.request_options.as_deref().unwrap_or("null"),
+            );
         }
         Handler::CustomChallenge | Handler::Other | Handler::SoftwareTokenMfa => {}
     }

@@ -15,16 +15,27 @@ use super::calls::Call;
 use super::session::Session;
 use super::settings::{flag, optional_string, required_string, Settings};
 use super::{Answer, Engine, Input, Op};
-use crate::client::{merge_metadata, ClientConfig, Environment};
+use crate::client::{add_metadata, merge_metadata, request, ClientConfig, Environment};
 use crate::error::Error;
 use crate::flow::{self, AuthFlow, DeviceSecret, Handler, SignIn, SignInParams, SignedIn, Step};
 use crate::json::{Json, ObjectWriter};
 use crate::secret::Secret;
-use crate::wire::text;
+use crate::wire::{text, Operation};
+
+/// The first factors USER_AUTH offers.
+const FIRST_FACTORS: [&str; 5] = [
+    "PASSWORD",
+    "PASSWORD_SRP",
+    "EMAIL_OTP",
+    "SMS_OTP",
+    "WEB_AUTHN",
+];
 
 /// Where a sign-in is.
 #[derive(Debug)]
 enum Phase {
+    /// ConfirmSignUp is out; with its Session, the new user is signed in with these params.
+    Confirming(Box<SignInParams>),
     /// Reading the device remembered for the typed username.
     LoadingDevice(Box<SignInParams>),
     /// The flow runs.
@@ -38,56 +49,113 @@ enum Phase {
     Ended,
 }
 
-/// One `signIn` / `startSignIn`.
+/// One `signIn` / `startSignIn` (or `confirmSignUp` that signs the new user in).
 #[derive(Debug)]
 pub struct SignInOp {
     phase: Phase,
     client: ClientConfig,
     /// Storage slot of the device remembered for what the user typed.
     typed_slot: String,
-    /// Handlers answer (`signIn`), rather than the caller step by step (`startSignIn`): an
-    /// unusable answer then ends the sign-in instead of being asked again.
-    handlers: bool,
+    /// `signIn`: the handlers the app has (a challenge without one ends the sign-in, an
+    /// unusable answer too). `startSignIn`: none, the caller answers every step.
+    handlers: Option<Vec<String>>,
     /// The question being answered: its handler reads the answer.
     asked: Option<(Handler, String)>,
     /// What `work` finished with, for the `computed` event.
     computed: Option<Result<Step, Error>>,
+    /// WEB_AUTHN: the passkey request the browser is asked, when the app gives no credential.
+    passkey_options: Option<String>,
 }
 
 impl SignInOp {
-    /// Reads the options (`username`, `password`, `authFlow`, `clientMetadata`, `handlers`)
-    /// and reads the remembered device first when devices are remembered.
+    /// Reads the options (`username`, `password`, `authFlow`, `preferredChallenge`,
+    /// `clientMetadata`, `handlers`) and reads the remembered device first when devices are
+    /// remembered.
     pub fn start(
         settings: &Settings,
         env: &mut dyn Environment,
         options: &Json,
     ) -> Result<(Box<Self>, Effect), Error> {
-        let mut op = Box::new(Self {
-            phase: Phase::Ended,
-            client: settings.client.clone(),
-            typed_slot: String::new(),
-            handlers: flag(options, "handlers"),
-            asked: None,
-            computed: None,
-        });
-        let effect = op.begin(settings, env, options)?;
+        let mut op = Self::new(settings, options);
+        let params = op.params(settings, options)?;
+        let effect = op.begin(settings, env, params)?;
         Ok((op, effect))
     }
 
-    fn begin(
-        &mut self,
+    /// `confirmSignUp({ username, code, clientMetadata?, autoSignIn? })`: ConfirmSignUp, then,
+    /// with the Session it returns and `autoSignIn`, InitiateAuth USER_AUTH with that Session
+    /// (the code was the first factor). Its value is the tokens, or `null`.
+    pub fn confirm_sign_up(
         settings: &Settings,
-        env: &mut dyn Environment,
         options: &Json,
-    ) -> Result<Effect, Error> {
+        sign_up_session: Option<&str>,
+    ) -> Result<(Box<Self>, Effect), Error> {
+        let username = required_string(options, "username")?;
+        let metadata = settings.call_metadata(options)?;
+        let mut body = settings.client.user_body(&username);
+        body.str("ConfirmationCode", &required_string(options, "code")?)
+            .opt_str("Session", sign_up_session);
+        add_metadata(&mut body, &metadata);
+        let mut op = Self::new(settings, options);
+        op.typed_slot = settings.device_slot(&username);
+        let mut params = Box::new(op.params(settings, options)?);
+        params.flow = AuthFlow::UserAuth;
+        params.client_metadata = metadata;
+        op.phase = if flag(options, "autoSignIn") {
+            Phase::Confirming(params)
+        } else {
+            Phase::Ended
+        };
+        let request = request(Operation::ConfirmSignUp, body);
+        Ok((
+            op,
+            Effect::Send {
+                request,
+                delay_ms: 0,
+            },
+        ))
+    }
+
+    fn new(settings: &Settings, options: &Json) -> Box<Self> {
+        let handlers = match options.get("handlers") {
+            Some(Json::Array(names)) => Some(
+                names
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(String::from)
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Box::new(Self {
+            phase: Phase::Ended,
+            client: settings.client.clone(),
+            typed_slot: String::new(),
+            handlers,
+            asked: None,
+            computed: None,
+            passkey_options: None,
+        })
+    }
+
+    /// The flow's parameters from the options.
+    fn params(&mut self, settings: &Settings, options: &Json) -> Result<SignInParams, Error> {
         let username = required_string(options, "username")?;
         let flow = match optional_string(options, "authFlow")? {
             None => AuthFlow::UserSrp,
             Some(name) => AuthFlow::parse(&name)
                 .ok_or_else(|| Error::InvalidConfig(["Unknown authFlow ", &name, "."].concat()))?,
         };
+        let preferred_challenge = optional_string(options, "preferredChallenge")?;
+        if let Some(preferred) = &preferred_challenge {
+            if flow != AuthFlow::UserAuth || !FIRST_FACTORS.contains(&preferred.as_str()) {
+                return Err(Error::InvalidConfig(
+                    "preferredChallenge is one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP and WEB_AUTHN, with authFlow USER_AUTH.".into(),
+                ));
+            }
+        }
         self.typed_slot = settings.device_slot(&username);
-        let params = SignInParams {
+        Ok(SignInParams {
             password: optional_string(options, "password")?
                 .unwrap_or_default()
                 .into(),
@@ -99,7 +167,17 @@ impl SignInOp {
                 .remember_devices
                 .then(|| settings.device_name.clone()),
             totp_issuer: settings.totp_issuer.clone(),
-        };
+            preferred_challenge,
+            session: None,
+        })
+    }
+
+    fn begin(
+        &mut self,
+        settings: &Settings,
+        env: &mut dyn Environment,
+        params: SignInParams,
+    ) -> Result<Effect, Error> {
         if settings.remember_devices {
             self.phase = Phase::LoadingDevice(Box::new(params));
             return Ok(Effect::Load {
@@ -138,6 +216,18 @@ impl SignInOp {
         input: Input,
     ) -> Result<Effect, Error> {
         match (core::mem::replace(&mut self.phase, Phase::Ended), input) {
+            (Phase::Confirming(mut params), Input::Reply(reply)) => {
+                params.session = text(&reply?, "Session");
+                if params.session.is_none() {
+                    return Ok(Effect::Done("null".into()));
+                }
+                let settings = engine.settings()?;
+                self.begin(settings, env, *params)
+            }
+            (Phase::Ended, Input::Reply(reply)) => {
+                reply?;
+                Ok(Effect::Done("null".into()))
+            }
             (Phase::LoadingDevice(mut params), Input::Loaded(values)) => {
                 params.device = values?
                     .into_iter()
@@ -155,7 +245,23 @@ impl SignInOp {
                             .compute(env, usize::MAX)
                             .and_then(|s| s.ok_or_else(super::unexpected_input)),
                     },
-                    Input::Answer(answer) => self.answer(&mut flow, answer),
+                    Input::Answer(Answer::Value(Json::Null, _))
+                        if self
+                            .asked
+                            .as_ref()
+                            .is_some_and(|(h, _)| *h == Handler::WebAuthn) =>
+                    {
+                        // No credential from the app: the browser's passkey dialog.
+                        self.phase = Phase::Running(flow);
+                        return self.passkey();
+                    }
+                    Input::Answer(answer) => self.answer(env, &mut flow, answer),
+                    Input::Passkey(credential) => {
+                        self.asked = None;
+                        credential.and_then(|c| {
+                            flow.on_answer(env, flow::Answer::Credential(c.encode()), &[])
+                        })
+                    }
                     _ => Err(super::unexpected_input()),
                 };
                 self.phase = Phase::Running(flow);
@@ -179,36 +285,67 @@ impl SignInOp {
         }
     }
 
-    /// The flow's answer to the app's: a missing or throwing handler ends the sign-in; a
-    /// value of the wrong shape is asked again (or, from a handler, ends it).
-    fn answer(&mut self, flow: &mut SignIn, answer: Answer) -> Result<Step, Error> {
-        let (handler, challenge_name) = self.asked.take().ok_or_else(super::unexpected_input)?;
+    /// The flow's answer to the app's: a throwing handler ends the sign-in; a value of the
+    /// wrong shape is asked again (or, from a handler, ends it).
+    fn answer(
+        &mut self,
+        env: &mut dyn Environment,
+        flow: &mut SignIn,
+        answer: Answer,
+    ) -> Result<Step, Error> {
+        let (handler, _) = self.asked.take().ok_or_else(super::unexpected_input)?;
         match answer {
-            Answer::Missing => Err(Error::ChallengeHandlerMissing { challenge_name }),
             Answer::Threw => Err(Error::Handler(
                 ["The ", handler.js_name(), " handler threw."].concat(),
             )),
             Answer::Value(value, step_metadata) => match flow::Answer::parse(handler, &value) {
                 Some((answer, metadata)) => {
-                    flow.on_answer(answer, &merge_metadata(&step_metadata, &metadata))
+                    flow.on_answer(env, answer, &merge_metadata(&step_metadata, &metadata))
                 }
-                None if self.handlers => Err(handler.unusable_answer()),
                 None => flow.refuse_answer(),
             },
         }
     }
 
-    /// The effect a flow step asks for.
+    /// The effect a flow step asks for. With handlers, a challenge nobody handles ends the
+    /// sign-in (a passkey is then asked of the browser itself), and so does a question asked
+    /// again because the handler's answer was unusable.
     fn effect(&mut self, step: Result<Step, Error>) -> Result<Effect, Error> {
         Ok(match step? {
             Step::Send { request, delay_ms } => Effect::Send { request, delay_ms },
             Step::Compute => Effect::Compute,
             Step::Ask(prompt) => {
                 self.asked = Some((prompt.handler, prompt.challenge_name.clone()));
+                self.passkey_options.clone_from(&prompt.request_options);
+                if let Some(handlers) = &self.handlers {
+                    if let Some(error @ Error::Handler(_)) = prompt.error {
+                        return Err(error);
+                    }
+                    if !handlers.iter().any(|name| name == prompt.handler.js_name()) {
+                        if prompt.handler == Handler::WebAuthn {
+                            return self.passkey();
+                        }
+                        return Err(Error::ChallengeHandlerMissing {
+                            challenge_name: prompt.challenge_name,
+                        });
+                    }
+                }
                 Effect::Ask(prompt)
             }
             // `resume` finishes a sign-in; the flow never ends at its start.
             Step::Done(_) => return Err(super::unexpected_input()),
+        })
+    }
+
+    /// The browser's passkey dialog for the WEB_AUTHN challenge asked.
+    fn passkey(&self) -> Result<Effect, Error> {
+        let options = self
+            .passkey_options
+            .clone()
+            .ok_or_else(|| crate::wire::malformed("CREDENTIAL_REQUEST_OPTIONS"))?;
+        Ok(Effect::Passkey {
+            create: false,
+            options,
         })
     }
 

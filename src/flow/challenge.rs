@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{reply_session, Answer, Handler, Prompt, SignIn, State, Step};
-use crate::client::{add_metadata, merge_metadata, request};
+use crate::client::{add_metadata, merge_metadata, request, Environment};
 use crate::error::{Error, ServiceError};
 use crate::json::{Json, ObjectWriter};
 use crate::secret::Secret;
@@ -20,6 +20,8 @@ pub(super) struct Asked {
     pub(super) challenge: Challenge,
     /// MFA_SETUP: the TOTP secret AssociateSoftwareToken returned.
     secret_code: Option<Secret>,
+    /// SELECT_CHALLENGE: the first factor chosen, while its password is asked for.
+    pub(super) choice: Option<String>,
 }
 
 impl Asked {
@@ -28,6 +30,7 @@ impl Asked {
             handler,
             challenge,
             secret_code: None,
+            choice: None,
         })
     }
 }
@@ -39,9 +42,12 @@ pub(super) fn handler_for(name: &str) -> Handler {
         "EMAIL_OTP" => Handler::EmailOtp,
         "MFA_SETUP" => Handler::MfaSetup,
         "NEW_PASSWORD_REQUIRED" => Handler::NewPasswordRequired,
+        "SELECT_CHALLENGE" => Handler::SelectChallenge,
         "SELECT_MFA_TYPE" => Handler::SelectMfaType,
         "SMS_MFA" => Handler::SmsMfa,
+        "SMS_OTP" => Handler::SmsOtp,
         "SOFTWARE_TOKEN_MFA" => Handler::SoftwareTokenMfa,
+        "WEB_AUTHN" => Handler::WebAuthn,
         _ => Handler::Other,
     }
 }
@@ -52,6 +58,7 @@ impl Handler {
         match self {
             Self::EmailOtp => Some("EMAIL_OTP_CODE"),
             Self::SmsMfa => Some("SMS_MFA_CODE"),
+            Self::SmsOtp => Some("SMS_OTP_CODE"),
             Self::SoftwareTokenMfa => Some("SOFTWARE_TOKEN_MFA_CODE"),
             _ => None,
         }
@@ -60,7 +67,7 @@ impl Handler {
     /// Errors after which the service keeps the session and the user may try again.
     pub(super) fn may_retry_after(self, error: &Error) -> bool {
         match self {
-            Self::EmailOtp | Self::SmsMfa | Self::SoftwareTokenMfa => {
+            Self::EmailOtp | Self::SmsMfa | Self::SmsOtp | Self::SoftwareTokenMfa => {
                 error.is_service("CodeMismatchException")
             }
             Self::MfaSetup => {
@@ -82,6 +89,9 @@ impl Handler {
             Self::CustomChallenge => "no answer string or { answer, clientMetadata? }",
             Self::Other => "no ChallengeResponses object",
             Self::SelectMfaType => "no MFA type",
+            Self::SelectChallenge => "none of the available challenges",
+            Self::Password => "no password",
+            Self::WebAuthn => "no credential",
             _ => "no code",
         }
     }
@@ -108,10 +118,17 @@ impl Answer {
     pub fn parse(handler: Handler, value: &Json) -> Option<(Self, StringMap)> {
         let text = || scalar_text(value).filter(|text| !text.is_empty());
         let answer = match handler {
-            Handler::SmsMfa | Handler::SoftwareTokenMfa | Handler::EmailOtp | Handler::MfaSetup => {
-                Answer::Code(text()?.into())
+            Handler::SmsMfa
+            | Handler::SmsOtp
+            | Handler::SoftwareTokenMfa
+            | Handler::EmailOtp
+            | Handler::MfaSetup => Answer::Code(text()?.into()),
+            Handler::SelectMfaType | Handler::SelectChallenge => Answer::Choice(text()?),
+            Handler::Password => Answer::Password(text()?.into()),
+            Handler::WebAuthn => {
+                value.as_object()?;
+                Answer::Credential(value.encode())
             }
-            Handler::SelectMfaType => Answer::MfaType(text()?),
             Handler::NewPasswordRequired => Answer::NewPassword {
                 password: value
                     .get("newPassword")
@@ -144,10 +161,10 @@ impl SignIn {
     pub(super) fn ask(&mut self, asked: Box<Asked>, error: Option<Error>) -> Step {
         let name = asked.challenge.name.clone();
         let attempt = match &self.streak {
-            Some((last, n)) if *last == name => n + 1,
+            Some((handler, last, n)) if *handler == asked.handler && *last == name => n + 1,
             _ => 1,
         };
-        self.streak = Some((name.clone(), attempt));
+        self.streak = Some((asked.handler, name.clone(), attempt));
         let parameters = &asked.challenge.parameters;
         let parsed = |key: &str| lookup(parameters, key).and_then(|text| Json::parse(text).ok());
         let mut prompt = Prompt {
@@ -160,6 +177,8 @@ impl SignIn {
             destination: None,
             delivery_medium: None,
             mfa_types: Vec::new(),
+            available_challenges: Vec::new(),
+            request_options: None,
             secret_code: asked.secret_code.clone(),
             otpauth_uri: asked.secret_code.as_ref().map(|secret| {
                 otpauth_uri(&self.params.totp_issuer, &self.username, secret.expose()).into()
@@ -175,6 +194,17 @@ impl SignIn {
                     lookup(parameters, "CODE_DELIVERY_DELIVERY_MEDIUM").map(Into::into);
             }
             Handler::SelectMfaType => prompt.mfa_types = strings(parsed("MFAS_CAN_CHOOSE")),
+            Handler::SelectChallenge | Handler::Password => {
+                prompt
+                    .available_challenges
+                    .clone_from(&asked.challenge.available);
+            }
+            Handler::WebAuthn => {
+                // The options are passed on as JSON text: only valid JSON objects are.
+                prompt.request_options = lookup(parameters, "CREDENTIAL_REQUEST_OPTIONS")
+                    .filter(|text| Json::parse(text).is_ok_and(|json| json.as_object().is_some()))
+                    .map(Into::into);
+            }
             Handler::NewPasswordRequired => {
                 prompt.required_attributes = strings(parsed("requiredAttributes"))
                     .into_iter()
@@ -197,6 +227,7 @@ impl SignIn {
     /// RespondToAuthChallenge); an answer of the wrong shape is asked again with the error.
     pub(super) fn answer(
         &mut self,
+        env: &mut dyn Environment,
         asked: Box<Asked>,
         answer: Answer,
         step_metadata: &[(String, String)],
@@ -220,7 +251,18 @@ impl SignIn {
         let attribute_keys: Vec<String>;
         let responses: Vec<(&str, &str)> = match (&answer, handler) {
             (Answer::Custom(text), Handler::CustomChallenge) => vec![("ANSWER", text.expose())],
-            (Answer::MfaType(choice), Handler::SelectMfaType) => vec![("ANSWER", choice.as_str())],
+            (Answer::Choice(choice), Handler::SelectMfaType) => vec![("ANSWER", choice.as_str())],
+            (Answer::Choice(choice), Handler::SelectChallenge) => {
+                return self.select_challenge(env, asked, choice.clone(), step_metadata);
+            }
+            (Answer::Password(password), Handler::Password) => {
+                self.params.password = password.clone();
+                let choice = asked.choice.clone().unwrap_or_default();
+                return self.select_challenge(env, asked, choice, step_metadata);
+            }
+            (Answer::Credential(credential), Handler::WebAuthn) => {
+                vec![("CREDENTIAL", credential.as_str())]
+            }
             (
                 Answer::NewPassword {
                     password,

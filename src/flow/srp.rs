@@ -12,7 +12,7 @@ use crate::srp::{
     ClientWork, Credentials, EphemeralSecret, KeyWork, SessionKey, SrpClient, EPHEMERAL_SECRET_LEN,
 };
 use crate::timestamp::format_timestamp;
-use crate::wire::{lookup, malformed, Challenge};
+use crate::wire::{lookup, malformed, Challenge, StringMap};
 
 /// SRP math in progress, with what it is for.
 pub(super) enum Computing {
@@ -22,6 +22,12 @@ pub(super) enum Computing {
     DeviceAuth {
         work: ClientWork,
         challenge: Challenge,
+    },
+    /// `A` for SELECT_CHALLENGE's PASSWORD_SRP answer, with the step's ClientMetadata.
+    SelectSrp {
+        work: ClientWork,
+        challenge: Challenge,
+        metadata: StringMap,
     },
     /// The session key that signs the claim for a (DEVICE_)PASSWORD_VERIFIER.
     Claim {
@@ -34,7 +40,9 @@ impl Computing {
     /// Runs up to `steps` exponentiation steps; true once the math is done.
     pub(super) fn advance(&mut self, steps: usize) -> bool {
         match self {
-            Self::Initiate { work, .. } | Self::DeviceAuth { work, .. } => work.advance(steps),
+            Self::Initiate { work, .. }
+            | Self::DeviceAuth { work, .. }
+            | Self::SelectSrp { work, .. } => work.advance(steps),
             Self::Claim { work, .. } => work.advance(steps),
         }
     }
@@ -54,6 +62,11 @@ impl SignIn {
             Computing::DeviceAuth { work, challenge } => {
                 self.answer_device_srp_auth(work.finish()?, &challenge)
             }
+            Computing::SelectSrp {
+                work,
+                challenge,
+                metadata,
+            } => self.answer_select_srp(work.finish()?, &challenge, &metadata),
             Computing::Claim { work, challenge } => {
                 self.send_claim(env, &work.finish(), &challenge)?
             }
