@@ -241,6 +241,7 @@ fn sms_codes_and_the_sign_up_session() {
     );
     let prompt = asked(feed(&mut flow, &mut env, Ok(challenge)).unwrap());
     assert_eq!(prompt.handler, Handler::SmsOtp);
+    assert_eq!(prompt.destination.as_deref(), Some("+*******0100"));
     let respond = sent(
         flow.on_answer(&mut env, Answer::Code("123456".into()), &[])
             .unwrap(),

@@ -187,7 +187,7 @@ impl SignIn {
             user_attributes: Vec::new(),
         };
         match asked.handler {
-            Handler::SmsMfa | Handler::EmailOtp => {
+            Handler::SmsMfa | Handler::SmsOtp | Handler::EmailOtp => {
                 prompt.destination =
                     lookup(parameters, "CODE_DELIVERY_DESTINATION").map(Into::into);
                 prompt.delivery_medium =
