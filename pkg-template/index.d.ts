@@ -51,6 +51,12 @@ export class CognitoAuthError extends Error {
   cause?: unknown;
 }
 
+/**
+ * The sentence to show a person for an error ("Incorrect username or password.", "That code
+ * isn't right. …"); what `<cognito-login>` shows. Falls back to the error's own message.
+ */
+export function describeError(error: { name?: string; message?: string; challengeName?: string }): string;
+
 /** A key-value store; methods may be sync or return promises. */
 export interface StorageLike {
   getItem(key: string): string | null | Promise<string | null>;
