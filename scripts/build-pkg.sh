@@ -39,7 +39,7 @@ if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -new
   node scripts/short-imports.mjs pkg/cognito_wasm.js "$simd_wasm" "$wasm"
 fi
 cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/describe.js pkg-template/index.d.ts \
-  pkg-template/element.d.ts pkg-template/global.d.ts pkg/
+  pkg-template/element.d.ts pkg-template/global.d.ts pkg-template/react.d.ts pkg/
 
 cargo_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 package_version=$(node -p 'require("./pkg/package.json").version')

@@ -28,6 +28,7 @@ test("the tarball holds exactly the listed files", () => {
     "index.d.ts",
     "index.js",
     "package.json",
+    "react.d.ts",
     "simd.js",
   ]);
 });
