@@ -22,12 +22,13 @@ const MESSAGES = {
 /** The text to show a person for a CognitoAuthError (or anything with its `name` and `message`). */
 export function describeError(error) {
   const { name, message = "" } = error ?? {};
+  // Cognito answers an app client that has a secret, called without SECRET_HASH, with
+  // NotAuthorizedException "… configured with secret but SECRET_HASH was not received" (an engine
+  // that reports it as InvalidConfig quotes it): the site is set up wrong, and no password helps.
+  if ((name === "NotAuthorizedException" || name === "InvalidConfig") && /SECRET_HASH/.test(message)) {
+    return "Sign-in isn't set up correctly on this site: its app client has a client secret, which a sign-in page can't use. Please tell the site's owner.";
+  }
   if (name === "NotAuthorizedException") {
-    // Cognito answers an app client that has a secret, called without SECRET_HASH, with this
-    // error: the site is set up wrong, and no password the person types will help.
-    if (/SECRET_HASH/.test(message)) {
-      return "Sign-in isn't set up correctly on this site: its app client has a client secret, which a sign-in page can't use. Please tell the site's owner.";
-    }
     // The third wrong code ends the sign-in's session with exactly this message; an expired
     // or reused session says so after a comma.
     if (/^Invalid session for the user\.?$/.test(message)) return "Too many wrong codes. Please start again.";

@@ -27,6 +27,8 @@ test("describeError: the third wrong code, an expired session, a client with a s
   const secret = text("NotAuthorizedException", "Client demo-secret-client is configured with secret but SECRET_HASH was not received");
   assert.match(secret, /isn't set up correctly/);
   assert.doesNotMatch(secret, /Incorrect username or password/);
+  // The same words once the engine reports it as a configuration error quoting Cognito (see the report to the lead).
+  assert.equal(text("InvalidConfig", "App client demo-secret-client has a client secret … (Cognito: … SECRET_HASH was not received)"), secret);
   assert.equal(text("NotAuthorizedException", "Incorrect username or password."), "Incorrect username or password.");
   assert.equal(text("NotAuthorizedException", "Password attempts exceeded"), "Too many attempts. Wait a little, then try again.");
 });
