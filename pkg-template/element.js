@@ -3,7 +3,10 @@
 // nothing (the package has no side effects): call defineCognitoLogin(), as the classic-script
 // build does.
 import { generate as qrCode } from "lean-qr/nano";
-import { CognitoAuth, CognitoAuthError } from "./index.js";
+import { CognitoAuth, CognitoAuthError, describeError } from "./index.js";
+
+// The text the element shows for an error; the package entry exports it too.
+export { describeError };
 
 // Lets server-side rendering import this module where HTMLElement does not exist.
 const Base = globalThis.HTMLElement ?? class {};
@@ -42,36 +45,6 @@ fieldset label { display: flex; gap: .5rem; align-items: center; font-weight: 40
 dl { margin: 0 0 1rem; } dt { font-weight: 600; } dd { margin: 0 0 .5rem; }
 `;
 
-const GENERIC_ERROR = "Something went wrong. Please try again.";
-const TOO_MANY = "Too many attempts. Wait a little, then try again.";
-// Friendly text for the errors people meet; anything else shows the service's own message.
-const MESSAGES = {
-  NotAuthorizedException: "Incorrect username or password.",
-  UserNotFoundException: "Incorrect username or password.",
-  CodeMismatchException: "That code isn't right. Check it and try again.",
-  EnableSoftwareTokenMFAException: "That code isn't right. Check your authenticator app and try again.",
-  ExpiredCodeException: "That code has expired. Ask for a new one.",
-  LimitExceededException: TOO_MANY,
-  TooManyRequestsException: TOO_MANY,
-  TooManyFailedAttemptsException: TOO_MANY,
-  PasswordResetRequiredException: "You need to choose a new password: use “Forgot your password?”.",
-  UserNotConfirmedException: "This account isn't confirmed yet.",
-  NetworkError: "Can't reach the sign-in service. Check your connection and try again.",
-};
-
-/** The text to show a person for a CognitoAuthError. */
-export function describeError(error) {
-  const { name, message = "" } = error;
-  if (name === "NotAuthorizedException" && /session/i.test(message)) {
-    return "This sign-in took too long. Please start again.";
-  }
-  if (name === "NotAuthorizedException" && /attempts exceeded/i.test(message)) return TOO_MANY;
-  if (name === "ChallengeHandlerMissing") {
-    return `This account needs a sign-in step this form doesn't support (${error.challengeName}).`;
-  }
-  return MESSAGES[name] ?? (message || GENERIC_ERROR);
-}
-
 const MFA_CHOICES = {
   SMS_MFA: "Text message (SMS)",
   SOFTWARE_TOKEN_MFA: "Authenticator app",
@@ -92,7 +65,7 @@ function h(tag, attributes, ...children) {
     else if (value === true) node.setAttribute(key, "");
     else if (value != null && value !== false) node.setAttribute(key, value);
   }
-  node.append(...children.flat().filter((child) => child != null && child !== false));
+  node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
   return node;
 }
 
@@ -147,6 +120,10 @@ export class CognitoLoginElement extends Base {
   #signInShown = false;
   #lastUsername = "";
   #lastCustomParameters;
+  // Whether a person has acted in the element (submitted or pressed one of its buttons): only
+  // then does focus move into each new step. Before that (page load, a restored session) the
+  // page keeps its focus and scroll position, unless the element has \`autofocus\`.
+  #acted = false;
   #heading;
   #error;
   #status;
@@ -261,7 +238,8 @@ export class CognitoLoginElement extends Base {
     return metadata;
   }
 
-  /** Shows one step: a heading, an optional intro, fields and buttons. Focus moves into it. */
+  /** Shows one step: a heading, an optional intro, fields and buttons. Focus moves into it once a
+   *  person has acted (or with `autofocus`). */
   #show({ title, intro, content = [], submit, onsubmit, back, error, status, signIn = false }) {
     this.#signInShown = signIn;
     this.#heading.textContent = title;
@@ -271,6 +249,7 @@ export class CognitoLoginElement extends Base {
         part: "form",
         onsubmit: (event) => {
           event.preventDefault();
+          this.#acted = true;
           this.#error.textContent = this.#status.textContent = "";
           form.querySelector("button[type=submit]").disabled = true;
           onsubmit(Object.fromEntries(new FormData(form)), form);
@@ -279,13 +258,25 @@ export class CognitoLoginElement extends Base {
       intro && h("p", { part: "intro" }, intro),
       content,
       submit && h("button", { part: "button", type: "submit" }, submit),
-      back && h("button", { part: "link", type: "button", onclick: back.onclick }, back.label),
+      back &&
+        h("button", {
+          part: "link",
+          type: "button",
+          onclick: () => {
+            this.#acted = true;
+            back.onclick();
+          },
+        }, back.label),
     );
     this.#body.replaceChildren(form);
     this.#error.textContent = error ? describeError(error) : "";
     this.#status.textContent = status ?? "";
+    if (!this.#acted && !this.hasAttribute("autofocus")) return;
     const fields = [...form.querySelectorAll("input")];
-    (fields.find((field) => !field.value) ?? fields[0] ?? this.#heading).focus();
+    const target = fields.find((field) => !field.value) ?? fields[0] ?? this.#heading;
+    target.focus();
+    // A kept value (the username on "Forgot your password?") is selected: typing replaces it.
+    if (target.value) target.select();
   }
 
   /** Runs one request; on failure shows why, tells the page, and re-opens `form` (or the sign-in). */
@@ -391,7 +382,10 @@ export class CognitoLoginElement extends Base {
           submit: "Set password and sign in",
         }).then(({ newPassword, ...attributes }) => ({ newPassword, attributes })),
       customChallenge: (context) => {
-        const { USERNAME: _username, question, ...others } = context.parameters;
+        const { question, ...others } = context.parameters;
+        // What the pool's create-auth-challenge trigger made public for the person. Cognito's
+        // own ChallengeParameters (USERNAME, USER_ID_FOR_SRP, …) are all UPPER_SNAKE_CASE.
+        const shown = Object.entries(others).filter(([key]) => !/^[A-Z0-9_]+$/.test(key));
         const parameters = JSON.stringify(context.parameters);
         // The same question again means the answer was refused.
         const refused = context.attempt > 1 && parameters === this.#lastCustomParameters;
@@ -399,8 +393,8 @@ export class CognitoLoginElement extends Base {
         return ask(context, {
           title: "One more step",
           content: [
-            Object.keys(others).length > 0 &&
-              h("dl", {}, Object.entries(others).map(([key, value]) => [h("dt", {}, key), h("dd", {}, value)])),
+            shown.length > 0 &&
+              h("dl", {}, shown.map(([key, value]) => [h("dt", {}, attributeLabel(key)), h("dd", {}, value)])),
             input(question ?? "Answer", { name: "answer", autocomplete: "off" }),
           ],
           submit: "Continue",
@@ -465,8 +459,10 @@ export class CognitoLoginElement extends Base {
   }
 }
 
-/** Defines `<cognito-login>` (once) and returns its class. */
+/** Defines `<cognito-login>` (once) and returns its class; does nothing where there is no
+ *  `customElements` (Node, server-side rendering). */
 export function defineCognitoLogin() {
-  if (!customElements.get("cognito-login")) customElements.define("cognito-login", CognitoLoginElement);
+  const registry = globalThis.customElements;
+  if (registry && !registry.get("cognito-login")) registry.define("cognito-login", CognitoLoginElement);
   return CognitoLoginElement;
 }

@@ -4,8 +4,15 @@
  * to hand over the file's bytes where there is no URL to fetch (Node, test runners).
  */
 export function init(options?: {
-  module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+  module_or_path?: WasmSource | Promise<WasmSource>;
 }): Promise<unknown>;
+
+/**
+ * Where the wasm comes from: its URL, a fetch Response, its bytes, or a compiled module. (The
+ * DOM's `RequestInfo | URL | Response | BufferSource | WebAssembly.Module`, spelled without
+ * DOM-only names so that Node projects without the DOM lib type-check too.)
+ */
+export type WasmSource = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 /** Names of the SDK's own errors; any other name is Cognito's `__type`. */
 export type SdkErrorName =
@@ -50,6 +57,13 @@ export class CognitoAuthError extends Error {
   /** For `HandlerError`: what the handler threw; for `AbortError` from the caller's signal: its reason. */
   cause?: unknown;
 }
+
+/**
+ * The sentence to show a person for an error ("Incorrect username or password.", "That code
+ * isn't right. …"); what `<cognito-login>` shows. Takes whatever a `catch` gives: a
+ * CognitoAuthError, or anything with `name` and `message`; falls back to the error's own message.
+ */
+export function describeError(error: unknown): string;
 
 /** A key-value store; methods may be sync or return promises. */
 export interface StorageLike {

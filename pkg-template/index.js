@@ -7,6 +7,9 @@
 import initWasm, { Engine } from "./cognito_wasm.js";
 import { simdSupported } from "./simd.js";
 
+// The words a person is shown for an error (presentation only; they live in describe.js).
+export { describeError } from "./describe.js";
+
 let loading;
 // Where the wasm comes from, kept so that a retry after a failed load (e.g. the one inside
 // `CognitoAuth.create`) uses the same place instead of falling back to the default URL.

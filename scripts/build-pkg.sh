@@ -38,8 +38,8 @@ if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -new
   # Short import names in both files and the glue (issue 6: wasm-bindgen's are hashed).
   node scripts/short-imports.mjs pkg/cognito_wasm.js "$simd_wasm" "$wasm"
 fi
-cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/index.d.ts \
-  pkg-template/element.d.ts pkg-template/global.d.ts pkg/
+cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/describe.js pkg-template/index.d.ts \
+  pkg-template/element.d.ts pkg-template/global.d.ts pkg-template/react.d.ts pkg/
 
 cargo_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 package_version=$(node -p 'require("./pkg/package.json").version')
@@ -66,7 +66,7 @@ esbuild pkg-template/element.js --format=esm --external:./index.js --banner:js="
 stage=target/pkg-iife
 rm -rf "$stage"
 mkdir -p "$stage"
-cp pkg/index.js pkg/simd.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
+cp pkg/index.js pkg/simd.js pkg/describe.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
 gzip -9 -n -c "$simd_wasm" >"$stage/cognito_wasm_simd_bg.wasm.gz"
 esbuild "$stage/iife.js" --format=iife --global-name=CognitoWasm --minify --loader:.gz=binary \
   --log-override:empty-import-meta=silent --legal-comments=none --banner:js="$banner" \

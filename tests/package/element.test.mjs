@@ -82,7 +82,9 @@ test("without wasm SIMD the element shows a typed UnsupportedBrowser error, not 
 
 test("alice, typed with the keyboard alone; a wrong password is announced first", async () => {
   const page = await open();
-  assert.equal(await focused(page), "username", "focus starts in the form");
+  assert.equal(await focused(page), undefined, "the element takes no focus on page load");
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(page), "username", "Tab enters the form");
   assert.deepEqual(Object.keys(await page.evaluate(() => window.CognitoWasm)).sort(),
     ["CognitoAuth", "CognitoAuthError", "CognitoLoginElement", "init"]);
 

@@ -21,12 +21,14 @@ test("the tarball holds exactly the listed files", () => {
     "cognito_wasm.js",
     "cognito_wasm_bg.wasm",
     "cognito_wasm_simd_bg.wasm",
+    "describe.js",
     "element.d.ts",
     "element.js",
     "global.d.ts",
     "index.d.ts",
     "index.js",
     "package.json",
+    "react.d.ts",
     "simd.js",
   ]);
 });
@@ -62,7 +64,7 @@ test("importing the entry and the element does nothing, even without a DOM", asy
   try {
     const core = await import(join(PKG, "index.js"));
     const element = await import(join(PKG, "element.js"));
-    assert.deepEqual(Object.keys(core).sort(), ["CognitoAuth", "CognitoAuthError", "init"]);
+    assert.deepEqual(Object.keys(core).sort(), ["CognitoAuth", "CognitoAuthError", "describeError", "init"]);
     assert.deepEqual(Object.keys(element).sort(), ["CognitoLoginElement", "defineCognitoLogin", "describeError"]);
     assert.equal(typeof globalThis.window, "undefined");
   } finally {
@@ -86,7 +88,7 @@ test("friendly error text", async () => {
   const { describeError } = await import(join(PKG, "element.js"));
   assert.equal(describeError({ name: "NotAuthorizedException", message: "Incorrect username or password." }),
     "Incorrect username or password.");
-  assert.match(describeError({ name: "NotAuthorizedException", message: "Invalid session for the user." }), /took too long/);
+  assert.match(describeError({ name: "NotAuthorizedException", message: "Invalid session for the user, session is expired." }), /took too long/);
   assert.match(describeError({ name: "ChallengeHandlerMissing", challengeName: "WEB_AUTHN" }), /WEB_AUTHN/);
   assert.equal(describeError({ name: "InvalidPasswordException", message: "Password not long enough" }),
     "Password not long enough");
