@@ -100,7 +100,10 @@ export interface CognitoAuthConfig {
   fetch?: typeof fetch;
 }
 
-export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_WITH_SRP" | "CUSTOM_WITHOUT_SRP";
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_WITH_SRP" | "CUSTOM_WITHOUT_SRP" | "USER_AUTH";
+
+/** USER_AUTH's first factors. */
+export type FirstFactor = "PASSWORD" | "PASSWORD_SRP" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN";
 
 export type MfaType = "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP";
 
@@ -134,14 +137,42 @@ export interface ChallengeStepBase<Handler extends string, Answer> {
   cancel(): void;
 }
 
-export interface CodeStep<Handler extends "smsMfa" | "emailOtp"> extends ChallengeStepBase<Handler, string> {
+export interface CodeStep<Handler extends "smsMfa" | "emailOtp" | "smsOtp"> extends ChallengeStepBase<Handler, string> {
   /** Masked destination, e.g. `+*******1234`. */
   destination?: string;
   /** `SMS` or `EMAIL`. */
   deliveryMedium?: string;
 }
 export type SmsMfaStep = CodeStep<"smsMfa">;
+/** An email code: MFA, or USER_AUTH's first factor. */
 export type EmailOtpStep = CodeStep<"emailOtp">;
+/** USER_AUTH's SMS code as the first factor. */
+export type SmsOtpStep = CodeStep<"smsOtp">;
+/** USER_AUTH without a usable preference: the first factor to use. */
+export interface SelectChallengeStep extends ChallengeStepBase<"selectChallenge", FirstFactor> {
+  availableChallenges: FirstFactor[];
+}
+/** USER_AUTH: the chosen factor needs a password none was given for. */
+export interface PasswordStep extends ChallengeStepBase<"password", string> {
+  availableChallenges: FirstFactor[];
+}
+/** The passkey request (PublicKeyCredentialRequestOptionsJSON: binary fields base64url). */
+export interface PasskeyRequestOptions {
+  challenge: string;
+  rpId?: string;
+  timeout?: number;
+  userVerification?: string;
+  allowCredentials?: { id: string; type: string; transports?: string[] }[];
+  [option: string]: unknown;
+}
+/**
+ * A passkey: `answer()` opens the browser's dialog with `requestOptions`; `answer(credential)`
+ * sends a credential you got yourself (a PublicKeyCredential, or its JSON form).
+ */
+export interface WebAuthnStep extends Omit<ChallengeStepBase<"webAuthn", object>, "answer"> {
+  requestOptions: PasskeyRequestOptions;
+  answer(credential?: object, options?: AnswerOptions): Promise<SignInStep>;
+}
 export type SoftwareTokenMfaStep = ChallengeStepBase<"softwareTokenMfa", string>;
 export interface SelectMfaTypeStep extends ChallengeStepBase<"selectMfaType", MfaType> {
   /** The MFA types the user can choose from. */
@@ -171,6 +202,10 @@ export type OtherChallengeStep = ChallengeStepBase<"challenge", Record<string, s
 export type ChallengeStep =
   | SmsMfaStep
   | EmailOtpStep
+  | SmsOtpStep
+  | SelectChallengeStep
+  | PasswordStep
+  | WebAuthnStep
   | SoftwareTokenMfaStep
   | SelectMfaTypeStep
   | MfaSetupStep
@@ -190,7 +225,7 @@ export type SignInStep = ChallengeStep | SignInDone;
 
 /** What every handler receives (the step it answers). */
 export type ChallengeContext = ChallengeStep;
-export type CodeChallengeContext = SmsMfaStep | EmailOtpStep;
+export type CodeChallengeContext = SmsMfaStep | EmailOtpStep | SmsOtpStep;
 export type SelectMfaTypeContext = SelectMfaTypeStep;
 export type MfaSetupContext = MfaSetupStep;
 export type NewPasswordContext = NewPasswordStep;
@@ -209,6 +244,14 @@ export interface ChallengeHandlers {
   customChallenge?(c: CustomChallengeStep): Awaitable<CustomChallengeAnswer>;
   /** Any other challenge: return its ChallengeResponses (USERNAME and SECRET_HASH are added). */
   challenge?(c: OtherChallengeStep): Awaitable<Record<string, string>>;
+  /** USER_AUTH: the first factor, one of `c.availableChallenges`. */
+  selectChallenge?(c: SelectChallengeStep): Awaitable<FirstFactor>;
+  /** USER_AUTH: the password a chosen password factor needs. */
+  password?(c: PasswordStep): Awaitable<string>;
+  /** USER_AUTH: the code sent by SMS. */
+  smsOtp?(c: SmsOtpStep): Awaitable<string>;
+  /** Optional: a passkey credential (without it, the browser's own dialog is used). */
+  webAuthn?(c: WebAuthnStep): Awaitable<object>;
 }
 
 export interface StartSignInOptions {
@@ -217,6 +260,8 @@ export interface StartSignInOptions {
   password?: string;
   /** Default `USER_SRP_AUTH`. */
   authFlow?: AuthFlow;
+  /** USER_AUTH: the first factor to try; without one (or when not available) the user chooses. */
+  preferredChallenge?: FirstFactor;
   /** Merged over the config's clientMetadata; sent on InitiateAuth and every RespondToAuthChallenge. */
   clientMetadata?: Record<string, string>;
   /** Aborts the whole sign-in; the error's `cause` is the signal's reason. */
@@ -292,6 +337,53 @@ export interface CodeDeliveryDetails {
   attributeName?: string;
 }
 
+export interface SignUpResult {
+  userConfirmed: boolean;
+  userSub?: string;
+  codeDelivery?: CodeDeliveryDetails;
+}
+
+export interface PasskeyInfo {
+  credentialId: string;
+  name?: string;
+  relyingPartyId?: string;
+  authenticatorAttachment?: string;
+  transports: string[];
+  /** Epoch milliseconds. */
+  createdAt?: number;
+}
+
+export interface DeviceInfo {
+  deviceKey: string;
+  name?: string;
+  lastIp?: string;
+  /** Epoch milliseconds of the last sign-in (or change). */
+  lastSeen?: number;
+  remembered: boolean;
+}
+
+export interface UserInfo {
+  username: string;
+  attributes: Record<string, string>;
+  /** `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, or null. */
+  preferredMfa: string | null;
+  mfaSettings: string[];
+}
+
+/** Per attribute: changed, or waiting for the code sent to verify it. */
+export type AttributeUpdate = { done: true } | { done: false; codeDelivery: CodeDeliveryDetails };
+
+export type MfaPreference = "preferred" | "enabled" | "disabled";
+
+export interface TotpSetup {
+  /** The TOTP secret (Base32) to enter into an authenticator app. */
+  secretCode: string;
+  /** `otpauth://totp/…` for a QR code. */
+  otpauthUri: string;
+  /** Checks a code from the app, which turns TOTP on. */
+  verify(code: string, options?: { deviceName?: string }): Promise<void>;
+}
+
 /** `getSnapshot()`: the same object until the session changes. */
 export type AuthSnapshot =
   | { readonly status: "signedOut" }
@@ -326,6 +418,41 @@ export class CognitoAuth {
     newPassword: string;
     clientMetadata?: Record<string, string>;
   }): Promise<void>;
+  signUp(options: {
+    username: string;
+    password?: string;
+    attributes?: Record<string, string>;
+    validationData?: Record<string, string>;
+    clientMetadata?: Record<string, string>;
+  }): Promise<SignUpResult>;
+  /** Confirms a sign-up; with `autoSignIn` (and USER_AUTH on the client), signs the new user in. */
+  confirmSignUp(options: {
+    username: string;
+    code: string;
+    clientMetadata?: Record<string, string>;
+    autoSignIn?: boolean;
+  }): Promise<Tokens | null>;
+  resendSignUpCode(options: { username: string; clientMetadata?: Record<string, string> }): Promise<CodeDeliveryDetails>;
+  /** Signed in: creates a passkey in the browser and registers it. */
+  registerPasskey(options?: { signal?: AbortSignal }): Promise<{ credentialId: string }>;
+  listPasskeys(): Promise<PasskeyInfo[]>;
+  deletePasskey(credentialId: string): Promise<void>;
+  changePassword(options: { oldPassword: string; newPassword: string }): Promise<void>;
+  getUser(): Promise<UserInfo>;
+  updateUserAttributes(
+    attributes: Record<string, string>,
+    options?: { clientMetadata?: Record<string, string> },
+  ): Promise<Record<string, AttributeUpdate>>;
+  sendAttributeCode(options: { attribute: string; clientMetadata?: Record<string, string> }): Promise<CodeDeliveryDetails>;
+  verifyAttribute(options: { attribute: string; code: string }): Promise<void>;
+  setMfaPreference(options: { sms?: MfaPreference; totp?: MfaPreference; email?: MfaPreference }): Promise<void>;
+  setUpTotp(): Promise<TotpSetup>;
+  listDevices(): Promise<DeviceInfo[]>;
+  /** Forgets a device: this browser's (and its stored secret) when no key is given. */
+  forgetDevice(deviceKey?: string): Promise<void>;
+  setDeviceRemembered(remembered: boolean, deviceKey?: string): Promise<void>;
+  /** Deletes the user; the session ends here (and in the other tabs). */
+  deleteUser(): Promise<void>;
   on<E extends keyof AuthEvents>(event: E, listener: (detail: AuthEvents[E]) => void): () => void;
   /** For `useSyncExternalStore`: `listener()` after every change of the snapshot. */
   subscribe(listener: () => void): () => void;

@@ -96,6 +96,11 @@ impl ClientConfig {
         ["https://cognito-idp.", self.region(), ".amazonaws.com/"].concat()
     }
 
+    /// Whether the app was given the client's secret.
+    pub fn has_secret(&self) -> bool {
+        self.client_secret.is_some()
+    }
+
     /// SECRET_HASH for `username`, when the client has a secret.
     pub fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret

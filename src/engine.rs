@@ -184,13 +184,42 @@ impl Engine {
             return (id, Err(Error::InvalidState("No such operation.".into())));
         };
         let outcome = match input(on, event, data) {
-            Ok(input) => self.resume(env, id, op, input),
+            Ok(input) => {
+                let input = self.explain(input);
+                self.resume(env, id, op, input)
+            }
             Err(error) => {
                 self.end(id);
                 Err(error)
             }
         };
         (id, outcome)
+    }
+
+    /// A refusal that is the app's configuration, not the user's doing, says so: an app
+    /// client with a secret, used without `clientSecret`.
+    fn explain(&self, input: Input) -> Input {
+        let Some(settings) = &self.settings else {
+            return input;
+        };
+        match input {
+            Input::Reply(Err(Error::Service(error)))
+                if error.name == "NotAuthorizedException"
+                    && !settings.client.has_secret()
+                    && crate::text::contains(&error.message, "SECRET_HASH was not received") =>
+            {
+                Input::Reply(Err(Error::InvalidConfig(
+                    [
+                        "App client ",
+                        settings.client.client_id(),
+                        " has a client secret and no clientSecret was given, so Cognito refused the call without SECRET_HASH. A browser cannot keep a secret: use an app client without one, or pass clientSecret only in trusted code (a server). Cognito said: ",
+                        &error.message,
+                    ]
+                    .concat(),
+                )))
+            }
+            input => input,
+        }
     }
 
     fn next_id(&mut self) -> u32 {

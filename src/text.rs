@@ -7,6 +7,14 @@ pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
     Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
+/// Whether `needle` occurs in `text`: a byte search, since `str::contains` with a `&str` needle
+/// links core's two-way searcher and its slicing panics (about 2 KB of wasm).
+pub fn contains(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len().max(1))
+        .any(|window| window == needle.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,6 +32,7 @@ mod tests {
             "é_ü",
         ] {
             assert_eq!(split_once(text, b'_'), text.split_once('_'), "{text:?}");
+            assert_eq!(contains(text, "_b"), text.contains("_b"), "{text:?}");
         }
     }
 }

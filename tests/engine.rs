@@ -1028,3 +1028,37 @@ fn account_calls_refresh_expiring_tokens_first() {
         "AWSCognitoIdentityProviderService.GetUser"
     );
 }
+
+#[test]
+fn a_secret_client_without_its_secret_is_a_configuration_error() {
+    let mut driver = Driver::created(CONFIG);
+    let action = driver.start(
+        "signIn",
+        r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#,
+    );
+    let failed = driver.event(
+        &format!(r#"{{"op":{},"on":"reply","status":400,"headers":{{}}}}"#, op(&action)),
+        r#"{"__type":"NotAuthorizedException","message":"Client client-1 is configured with secret but SECRET_HASH was not received"}"#,
+    );
+    assert_eq!(
+        path(&failed, &["error", "name"]).and_then(Json::as_str),
+        Some("InvalidConfig")
+    );
+    let message = path(&failed, &["error", "message"])
+        .and_then(Json::as_str)
+        .unwrap();
+    assert!(
+        message.contains("client secret") && message.contains("SECRET_HASH was not received"),
+        "{message}"
+    );
+    // A wrong password stays what it is.
+    let action = driver.start(
+        "signIn",
+        r#"{"username":"alice","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#,
+    );
+    let wrong = driver.fail(op(&action), 400, "NotAuthorizedException");
+    assert_eq!(
+        path(&wrong, &["error", "name"]).and_then(Json::as_str),
+        Some("NotAuthorizedException")
+    );
+}

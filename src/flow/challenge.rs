@@ -403,13 +403,8 @@ pub(super) fn session_body(challenge: &Challenge) -> ObjectWriter {
 
 /// MFA_SETUP can be done in-flow when TOTP is among MFAS_CAN_SETUP (or the list is absent).
 pub(super) fn can_set_up_totp(challenge: &Challenge) -> bool {
-    lookup(&challenge.parameters, "MFAS_CAN_SETUP").is_none_or(|list| {
-        // A byte search: `str::contains` with a `&str` needle links core's two-way
-        // searcher and its slicing panics (about 2 KB of wasm).
-        list.as_bytes()
-            .windows(b"SOFTWARE_TOKEN_MFA".len())
-            .any(|w| w == b"SOFTWARE_TOKEN_MFA")
-    })
+    lookup(&challenge.parameters, "MFAS_CAN_SETUP")
+        .is_none_or(|list| crate::text::contains(list, "SOFTWARE_TOKEN_MFA"))
 }
 
 /// `otpauth://totp/<issuer>:<user>?secret=<secret>&issuer=<issuer>` (Key Uri Format).

@@ -145,6 +145,6 @@ test("an app client with a secret is shown as a set-up problem, not a wrong pass
   assert.match(text, /isn't set up correctly/);
   assert.match(text, /client secret/);
   const [event] = await page.events();
-  assert.deepEqual([event.type, event.name], ["error", "NotAuthorizedException"]);
+  assert.deepEqual([event.type, event.name], ["error", "InvalidConfig"]);
   await page.close();
 });

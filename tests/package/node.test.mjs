@@ -67,7 +67,7 @@ console.log(JSON.stringify({
     assert.deepEqual(log, [
       ["InitiateAuth", "USER_SRP_AUTH", "challenge:PASSWORD_VERIFIER"],
       ["RespondToAuthChallenge", "PASSWORD_VERIFIER", "tokens"],
-      ["InitiateAuth", "REFRESH_TOKEN_AUTH", "tokens"],
+      ["GetTokensFromRefreshToken", null, "tokens"],
     ]);
   });
 }
