@@ -30,11 +30,14 @@ bash scripts/build-wasm.sh baseline "$out/cargo" "$out/wasm" --features bench
 # The size floor: the SIMD build with only the SRP math (bench entry point, no engine shell).
 bash scripts/build-wasm.sh simd "$out/cargo-simd" "$out/wasm-srp-only" --features srp-only
 
-# The JS SDKs: their SRP code for timing, and a minimal sign-in for the size comparison.
+# The JS SDKs: their SRP code for timing, and a minimal sign-in for the size comparison; the
+# same minimal sign-in with this package (pkg/, resolved as "cognito-wasm").
 esbuild=tests/js/node_modules/.bin/esbuild
-for entry in acij-srp acij-signin amplify-srp amplify-signin; do
-  NODE_PATH=tests/js/node_modules "$esbuild" "bench/entries/$entry.mjs" --bundle --format=esm \
-    --minify --define:global=globalThis --log-level=warning --outfile="$out/$entry.js"
+mkdir -p "$out/node_modules"
+ln -sfn "$PWD/pkg" "$out/node_modules/cognito-wasm"
+for entry in acij-srp acij-signin amplify-srp amplify-signin cognito-wasm-signin; do
+  NODE_PATH="tests/js/node_modules:$out/node_modules" "$esbuild" "bench/entries/$entry.mjs" --bundle \
+    --format=esm --minify --define:global=globalThis --log-level=warning --outfile="$out/$entry.js"
 done
 
 # Native: the same sign-in work in a plain timing loop.
