@@ -21,7 +21,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::hint::black_box;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd;
@@ -287,9 +287,25 @@ fn window_at(exponent: &[u8], bit: usize) -> u32 {
     (pair >> (bit % 8)) & ((1 << WINDOW) - 1)
 }
 
-/// An integer modulo N in Montgomery form: x·2^3080 mod N, kept below 2N.
+/// An integer modulo N in Montgomery form: x·2^3080 mod N, kept below 2N. Wiped on drop: it
+/// may hold g^x (the verifier, a password-guessing target), S or an accumulator on the way.
+/// Copies of the limbs in stack temporaries of the arithmetic (operands, columns) are not.
 #[derive(Clone)]
 pub(crate) struct Element(Limbs);
+
+impl Zeroize for Element {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for Element {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Element {}
 
 impl core::fmt::Debug for Element {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -421,6 +437,24 @@ enum Powers {
     Comb(Box<[Limbs; 16]>),
 }
 
+/// The window table holds powers of a secret-derived base (B − k·g^x, or the server's v); the
+/// comb's holds public constants and is left as it is.
+impl Zeroize for Powers {
+    fn zeroize(&mut self) {
+        if let Self::Table(table) = self {
+            table.zeroize();
+        }
+    }
+}
+
+impl Drop for Powers {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Powers {}
+
 impl Powers {
     /// The comb's table: entry d = Π g_j over the set bits j of d (11 products).
     fn comb() -> Self {
@@ -480,6 +514,9 @@ pub(crate) struct Exponentiation {
     steps_left: usize,
     acc: Element,
 }
+
+/// Its table, exponent and accumulator each wipe themselves.
+impl ZeroizeOnDrop for Exponentiation {}
 
 impl Exponentiation {
     /// base^exponent, after building the 32-entry table (31 products).
@@ -842,6 +879,28 @@ mod tests {
         assert_eq!(window_at(&exponent, 8), 0b00001);
         assert_eq!(window_at(&exponent, 20), 0b1010);
         assert_eq!(window_at(&exponent, 40), 0);
+    }
+
+    /// Compile-time: the types that hold secret values wipe themselves on drop.
+    fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secret_values_are_wiped() {
+        wiped_on_drop::<Element>();
+        wiped_on_drop::<Powers>();
+        wiped_on_drop::<Exponentiation>();
+        // What drop runs: every limb of the element, every entry of the window table.
+        let mut element = Element::from_be_bytes(&near_modulus(-1));
+        element.zeroize();
+        assert_eq!(element.0, [0; LIMBS]);
+        let mut power = Exponentiation::new(&Element::from_be_bytes(&small(3)), &[0xff; 4]);
+        let table = |powers: &Powers| match powers {
+            Powers::Table(table) => table.iter().flatten().any(|&limb| limb != 0),
+            _ => panic!("a window table"),
+        };
+        assert!(table(&power.powers));
+        power.powers.zeroize();
+        assert!(!table(&power.powers));
     }
 
     #[test]
