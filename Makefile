@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench test-size
+.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench test-size fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -48,3 +48,7 @@ demo: setup
 
 bench: setup
 	bash scripts/bench.sh
+
+# Not part of `make test`: FUZZ_SECONDS per target (default 60), see scripts/fuzz.sh.
+fuzz: setup
+	bash scripts/fuzz.sh
