@@ -586,6 +586,9 @@ fn select<const ENTRIES: usize>(table: &[Limbs; ENTRIES], digit: u32) -> Element
 }
 
 #[cfg(test)]
+mod differential;
+
+#[cfg(test)]
 mod tests {
     //! Cross-checks against crypto-bigint's constant-time Montgomery arithmetic, on edge values
     //! and on pseudo-random ones (a fixed-seed generator, so failures reproduce).
@@ -604,23 +607,23 @@ mod tests {
         "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
         "N, again, for the reference implementation."
     );
-    type Reference = ConstMontyForm<Prime, { U3072::LIMBS }>;
+    pub(super) type Reference = ConstMontyForm<Prime, { U3072::LIMBS }>;
 
-    fn reference(be: &[u8; BYTES]) -> Reference {
+    pub(super) fn reference(be: &[u8; BYTES]) -> Reference {
         Reference::new(&U3072::from_be_slice(be))
     }
 
-    fn bytes_of(value: &Reference) -> [u8; BYTES] {
+    pub(super) fn bytes_of(value: &Reference) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be.copy_from_slice(&value.retrieve().to_be_bytes());
         be
     }
 
     /// splitmix64: deterministic bytes for the random cases.
-    struct Bytes(u64);
+    pub(super) struct Bytes(pub(super) u64);
 
     impl Bytes {
-        fn fill(&mut self, out: &mut [u8]) {
+        pub(super) fn fill(&mut self, out: &mut [u8]) {
             for byte in out {
                 self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
                 let mut z = self.0;
@@ -630,7 +633,7 @@ mod tests {
             }
         }
 
-        fn value(&mut self) -> [u8; BYTES] {
+        pub(super) fn value(&mut self) -> [u8; BYTES] {
             let mut be = [0u8; BYTES];
             self.fill(&mut be);
             be
@@ -638,7 +641,7 @@ mod tests {
     }
 
     /// N + delta for small |delta|, as bytes (delta may be negative).
-    fn near_modulus(delta: i16) -> [u8; BYTES] {
+    pub(super) fn near_modulus(delta: i16) -> [u8; BYTES] {
         let mut be = MODULUS;
         let mut carry = i32::from(delta);
         for byte in be.iter_mut().rev() {
@@ -649,21 +652,21 @@ mod tests {
         be
     }
 
-    fn small(value: u8) -> [u8; BYTES] {
+    pub(super) fn small(value: u8) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be[BYTES - 1] = value;
         be
     }
 
     /// 2^shift for shift < 32.
-    fn power_of_two(shift: u32) -> [u8; BYTES] {
+    pub(super) fn power_of_two(shift: u32) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be[BYTES - 4..].copy_from_slice(&(1u32 << shift).to_be_bytes());
         be
     }
 
     /// 0, 1, 2, N−1, N, N+1, 2^3072−1 and a value with every limb full below 2^3072.
-    fn edge_values() -> Vec<[u8; BYTES]> {
+    pub(super) fn edge_values() -> Vec<[u8; BYTES]> {
         let mut top = [0xffu8; BYTES];
         top[0] = 0xff;
         vec![
