@@ -245,32 +245,56 @@ fn redc(product: &impl Columns) -> Limbs {
     out
 }
 
+// The helpers below are where a data-dependent branch or memory access would leak, so
+// tests/ct/run.sh checks them in the shipped wasm by name (hence never inlined; `choose` is
+// checked inside its one caller). Plain indexed loops: opt-level "z" leaves iterator
+// adapters out of line, a call per use.
+
 /// x − y and whether it borrowed, with the borrow carried as a signed value (no branches).
+#[inline(never)]
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
 fn sub_limbs(x: &Limbs, y: &Limbs) -> (Limbs, bool) {
     let mut out = [0u32; LIMBS];
     let mut carry = 0i64;
-    for ((o, &x), &y) in out.iter_mut().zip(x).zip(y) {
-        let v = i64::from(x) - i64::from(y) + carry;
-        *o = (v as u64 & MASK) as u32;
+    for i in 0..LIMBS {
+        let v = i64::from(x[i]) - i64::from(y[i]) + carry;
+        out[i] = (v as u64 & MASK) as u32;
         carry = v >> LIMB_BITS;
     }
     (out, carry < 0)
 }
 
 /// `if take { a } else { b }` without a branch: the choice only shapes a mask.
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
 fn choose(take: bool, a: &Limbs, b: &Limbs) -> Limbs {
     let mask = black_box(u32::from(take)).wrapping_neg();
-    let mut out = *b;
-    for (o, &a) in out.iter_mut().zip(a) {
-        *o ^= (*o ^ a) & mask;
+    let mut out = [0u32; LIMBS];
+    for i in 0..LIMBS {
+        out[i] = b[i] ^ ((a[i] ^ b[i]) & mask);
     }
     out
 }
 
 /// x − m when x ≥ m, else x (constant-time).
+#[inline(never)]
 fn subtract_if_not_below(x: &Limbs, m: &Limbs) -> Limbs {
     let (difference, borrowed) = sub_limbs(x, m);
     choose(borrowed, x, &difference)
+}
+
+/// `table[digit]`, reading every entry so that the memory access does not depend on `digit`:
+/// each entry is OR-ed in under a mask that is all ones for the entry wanted, zero otherwise.
+#[inline(never)]
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
+fn select(table: &[Limbs], digit: u32) -> Element {
+    let mut entry = [0u32; LIMBS];
+    for (index, candidate) in table.iter().enumerate() {
+        let mask = black_box(u32::from(index as u32 == digit)).wrapping_neg();
+        for i in 0..LIMBS {
+            entry[i] |= candidate[i] & mask;
+        }
+    }
+    Element(entry)
 }
 
 /// Reads `WINDOW` exponent bits starting at bit `bit` (counted from the least significant
@@ -492,12 +516,12 @@ impl Powers {
     fn multiply(&self, acc: &Element, exponent: &[u8], step: usize) -> Element {
         match self {
             Self::Generator => acc.shifted(window_at(exponent, step * WINDOW)),
-            Self::Table(table) => acc.mul(&select(table, window_at(exponent, step * WINDOW))),
+            Self::Table(table) => acc.mul(&select(&table[..], window_at(exponent, step * WINDOW))),
             Self::Comb(table) => {
                 let digit = (0..4).fold(0, |digit, j| {
                     digit | (window_at(exponent, step + j * COMB_ROW_BITS) & 1) << j
                 });
-                acc.mul(&select(table, digit))
+                acc.mul(&select(&table[..], digit))
             }
         }
     }
@@ -574,15 +598,6 @@ impl Exponentiation {
         self.advance(usize::MAX);
         self.acc
     }
-}
-
-/// `table[digit]`, reading every entry so that the memory access does not depend on `digit`.
-fn select<const ENTRIES: usize>(table: &[Limbs; ENTRIES], digit: u32) -> Element {
-    let mut entry = [0u32; LIMBS];
-    for (index, candidate) in (0u32..).zip(table) {
-        entry = choose(index == digit, candidate, &entry);
-    }
-    Element(entry)
 }
 
 #[cfg(test)]
