@@ -51,6 +51,7 @@ demo: setup
 
 bench: setup
 	bash scripts/bench.sh
+	cargo bench -q -p cognito-wasm --bench ct
 
 # Not part of `make test`: FUZZ_SECONDS per target (default 60), see scripts/fuzz.sh.
 fuzz: setup
