@@ -18,15 +18,15 @@ use crypto_bigint::U3072;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// Operations of [`operations_match_reference`]: 100,000 natively, 25,000 in the browser.
+/// Operations of [`operations_match_reference`]: 100,000 natively, 50,000 in the browser.
 const OPERATIONS: usize = if cfg!(target_arch = "wasm32") {
-    25_000
+    50_000
 } else {
     100_000
 };
-/// Exponentiations of [`powers_match_reference`]: 1,000 natively, 250 in the browser.
+/// Exponentiations of [`powers_match_reference`]: 1,000 natively, 500 in the browser.
 const POWERS: usize = if cfg!(target_arch = "wasm32") {
-    250
+    500
 } else {
     1_000
 };
