@@ -42,7 +42,7 @@ pub fn pad_hex_bytes(be: &[u8]) -> Vec<u8> {
 
 /// Where padHex starts in `00 | be`: the count of leading zero bytes, plus one when the first
 /// non-zero byte's top bit is clear (its `00` is not needed). Masks over every byte, no branch
-/// on a value (checked in the shipped wasm by tests/ct/run.sh, hence never inlined).
+/// on a value (checked in the wasm by tests/ct/run.sh, hence never inlined).
 #[inline(never)]
 fn pad_hex_start(be: &[u8]) -> usize {
     // `seen` turns 1 at the first non-zero byte and stays 1.
@@ -101,15 +101,32 @@ pub(crate) fn to_min_hex(be: &[u8]) -> String {
 }
 
 /// Big-endian bytes into exactly `WIDTH` bytes (leading zeros dropped or added); `None` when
-/// the value does not fit. `a` and the server's v pass through here: every byte past the
-/// last `WIDTH` is read and OR-ed, whatever their values, so the time depends on the length
-/// only.
+/// the value does not fit. `a` and the server's v pass through here (see [`fit_be`]).
 pub(crate) fn fixed_be<const WIDTH: usize>(be: &[u8]) -> Option<[u8; WIDTH]> {
-    let (excess, digits) = be.split_at(be.len().saturating_sub(WIDTH));
-    let overflow = excess.iter().fold(0, |acc, &b| acc | b);
     let mut out = [0u8; WIDTH];
-    out.get_mut(WIDTH - digits.len()..)?.copy_from_slice(digits);
-    (overflow == 0).then_some(out)
+    (fit_be(be, &mut out) == 0).then_some(out)
+}
+
+/// Copies the last `out.len()` bytes of `be` right-aligned into `out` and returns the OR of
+/// the bytes before them (non-zero: the value does not fit). Every byte is read whatever its
+/// value, so the time depends on the lengths only (checked in the shipped wasm by
+/// tests/ct/run.sh, hence never inlined).
+#[inline(never)]
+fn fit_be(be: &[u8], out: &mut [u8]) -> u8 {
+    // The first `excess` bytes are OR-ed; the rest land from `start` on. Branches and
+    // indices depend on the lengths and the position only (no `split_at`: at opt-level "z" it
+    // is a call returning through memory).
+    let excess = be.len().saturating_sub(out.len());
+    let start = out.len() + excess - be.len();
+    let mut overflow = 0;
+    for (i, &byte) in be.iter().enumerate() {
+        if i < excess {
+            overflow |= byte;
+        } else if let Some(slot) = out.get_mut(start + i - excess) {
+            *slot = byte;
+        }
+    }
+    overflow
 }
 
 /// Parses a public value (SRP_A, SRP_B) sent as hex; it must be below 2^3072.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make test-ct: the constant-time helpers of the SRP field (masked select, conditional
-# subtraction, table scan) have no data-dependent branch or address in the shipped wasm.
+# make test-ct: the constant-time helpers of the SRP code (masked select, conditional
+# subtraction, table scan, the fixed-width read of `a`, padHex's strip count) have no
+# data-dependent branch or address in the shipped wasm.
 #
 # Builds the SRP math alone (feature srp-only: no engine shell) as the package builds it,
 # baseline and wasm SIMD (scripts/build-wasm.sh), then repeats that script's last step with
@@ -28,5 +29,12 @@ for kind in baseline simd; do
   fi
   "$bin/wasm-dis" "$out/$kind/cognito_wasm_bg.wasm" >"$named/module.wat"
   echo "ct: $kind build ($(wc -c <"$out/$kind/cognito_wasm_bg.wasm") bytes)"
-  node tests/ct/check.mjs "$named/module.wat" "$named/symbols.map"
+  node tests/ct/check.mjs shipped "$named/module.wat" "$named/symbols.map"
+  # padHex's strip count has one caller, which binaryen inlines it into: checked in the same
+  # build with only that inlining turned off.
+  "$bin/wasm-opt" --no-inline='*pad_hex_start*' -Oz "${flags[@]}" --strip-debug --strip-producers \
+    --symbolmap="$named/no-inline.map" -o "$named/no-inline.wasm" "$named/cognito_wasm_bg.wasm"
+  "$bin/wasm-dis" "$named/no-inline.wasm" >"$named/no-inline.wat"
+  echo "ct: $kind build, pad_hex_start not inlined"
+  node tests/ct/check.mjs no-inline "$named/no-inline.wat" "$named/no-inline.map"
 done
