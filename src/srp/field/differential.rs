@@ -31,10 +31,13 @@ const POWERS: usize = if cfg!(target_arch = "wasm32") {
     1_000
 };
 
+/// The seed, printed (natively) so that a run can be repeated.
 fn seed() -> u64 {
-    option_env!("FIELD_SEED")
+    let seed = option_env!("FIELD_SEED")
         .and_then(|text| text.parse().ok())
-        .unwrap_or(0x5eed_2026)
+        .unwrap_or(0x5eed_2026);
+    std::println!("differential: seed {seed} (FIELD_SEED={seed} repeats this run)");
+    seed
 }
 
 impl Bytes {
