@@ -4,12 +4,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench test-size
+.PHONY: setup test lint test-native test-wasm test-interop test-emulator test-browser test-package pkg demo bench test-size fuzz test-ct
 
 setup:
 	@bash scripts/setup.sh
 
-test: setup lint test-native test-wasm test-interop test-browser test-emulator test-package test-size
+test: setup lint test-native test-wasm test-ct test-interop test-browser test-emulator test-package test-size
 
 lint: setup
 	cargo fmt --all -- --check
@@ -24,6 +24,9 @@ test-native: setup
 
 test-wasm: setup
 	bash tests/wasm/run.sh
+
+test-ct: setup
+	bash tests/ct/run.sh
 
 test-interop: setup
 	bash tests/interop/run.sh
@@ -48,3 +51,8 @@ demo: setup
 
 bench: setup
 	bash scripts/bench.sh
+	cargo bench -q -p cognito-wasm --bench ct
+
+# Not part of `make test`: FUZZ_SECONDS per target (default 60), see scripts/fuzz.sh.
+fuzz: setup
+	bash scripts/fuzz.sh

@@ -18,7 +18,7 @@
 
 extern crate alloc;
 
-mod base64;
+pub mod base64;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod client;

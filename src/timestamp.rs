@@ -42,8 +42,13 @@ fn push_decimal(out: &mut String, value: u64, width: usize) {
     out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
+/// The last year [`parse_timestamp`] accepts: four digits, as Java's `yyyy` prints them, and
+/// far below where the day and second counts could overflow.
+const MAX_YEAR: u64 = 9999;
+
 /// Parses a TIMESTAMP back to Unix seconds, strictly (the server side's check). The weekday
-/// must match the date and the day must not be zero-padded.
+/// must match the date, the day must not be zero-padded, every number is plain ASCII digits
+/// (no sign) and the year is 1970 to [`MAX_YEAR`].
 pub fn parse_timestamp(text: &str) -> Option<u64> {
     let mut parts = text.split(' ');
     let weekday = parts.next()?;
@@ -52,24 +57,39 @@ pub fn parse_timestamp(text: &str) -> Option<u64> {
     let day_text = parts.next()?;
     let time = parts.next()?;
     let zone = parts.next()?;
-    let year: u64 = parts.next()?.parse().ok()?;
+    let year = decimal(parts.next()?, 4).filter(|&y| y <= MAX_YEAR)?;
     if parts.next().is_some() || zone != "UTC" || day_text.starts_with('0') {
         return None;
     }
-    let day: u64 = day_text.parse().ok()?;
+    let day = decimal(day_text, 2)?;
     let mut hms = time.split(':');
     let mut field = |max: u64| -> Option<u64> {
         let digits = hms.next()?;
-        let value = digits.parse().ok().filter(|&v| v < max)?;
+        let value = decimal(digits, 2).filter(|&v| v < max)?;
         (digits.len() == 2).then_some(value)
     };
     let (hour, minute, second) = (field(24)?, field(60)?, field(60)?);
+    if hms.next().is_some() {
+        return None;
+    }
     let days = days_from_civil(year, month, day)?;
     if civil_from_days(days) != (year, month, day) || WEEKDAYS[((days + 4) % 7) as usize] != weekday
     {
         return None;
     }
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+    days.checked_mul(86_400)?
+        .checked_add(hour * 3600 + minute * 60 + second)
+}
+
+/// A number of 1 to `max_digits` ASCII digits (`str::parse` would also take a sign).
+fn decimal(text: &str, max_digits: usize) -> Option<u64> {
+    if text.is_empty() || text.len() > max_digits || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        text.bytes()
+            .fold(0, |value, digit| value * 10 + u64::from(digit - b'0')),
+    )
 }
 
 /// (year, month 1-12, day 1-31) of a day count since 1970-01-01 (H. Hinnant's algorithm).
@@ -86,9 +106,10 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
-/// Inverse of [`civil_from_days`] for dates from 1970 on.
+/// Inverse of [`civil_from_days`] for dates from 1970 to [`MAX_YEAR`].
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1970..=MAX_YEAR).contains(&year)
+    {
         return None;
     }
     let y = if month <= 2 { year - 1 } else { year };
@@ -141,8 +162,34 @@ mod tests {
             "Tue Sep 31 07:05:09 UTC 2024",
             "Tue Sep 3 24:05:09 UTC 2024",
             "",
+            // Signs that `str::parse` would accept.
+            "Tue Sep +3 07:05:09 UTC 2024",
+            "Tue Sep 3 +7:05:09 UTC 2024",
+            "Tue Sep 3 07:05:09 UTC +2024",
+            // A fourth time field was ignored.
+            "Tue Sep 3 07:05:09:11 UTC 2024",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn rejects_years_past_9999_without_overflow() {
+        // These overflowed `era * 146_097` / `days * 86_400` (a panic in debug builds).
+        for bad in [
+            "Thu Jan 1 00:00:00 UTC 18446744073709551615",
+            "Thu Jan 1 00:00:00 UTC 18446744073709551",
+            "Sat Jan 1 00:00:00 UTC 10000",
+            "Fri Dec 31 23:59:59 UTC 99999999999999",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+        // The last second accepted.
+        let last = parse_timestamp("Fri Dec 31 23:59:59 UTC 9999");
+        assert_eq!(last, Some(253_402_300_799));
+        assert_eq!(
+            format_timestamp(253_402_300_799),
+            "Fri Dec 31 23:59:59 UTC 9999"
+        );
     }
 }

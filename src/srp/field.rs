@@ -21,7 +21,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::hint::black_box;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd;
@@ -40,9 +40,11 @@ type Limbs = [u32; LIMBS];
 pub(crate) const MODULUS: [u8; BYTES] = hex_be(
     b"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
-const N: Limbs = limbs_from_be(&MODULUS);
+/// N's limbs. `static`s, read in place, where a `const` is a copy at each use (75 bytes less
+/// gzip in the package).
+static N: Limbs = limbs_from_be(&MODULUS);
 /// 2N, the bound every [`Element`] stays below.
-const TWO_N: Limbs = double(&N);
+static TWO_N: Limbs = double(&limbs_from_be(&MODULUS));
 
 /// Bytes of the exponents [`Powers::Comb`] takes: SRP's 1024-bit `a` (and `b`).
 const COMB_BYTES: usize = 128;
@@ -222,8 +224,8 @@ impl Columns for Plain<'_> {
 #[inline(always)]
 fn redc(product: &impl Columns) -> Limbs {
     /// N reversed (and vectorised), built at compile time.
-    const MODULUS: Operand = Operand::reversed(&N);
-    let modulus = &MODULUS;
+    static REVERSED: Operand = Operand::reversed(&limbs_from_be(&MODULUS));
+    let modulus = &REVERSED;
     let mut m = Operand::new([0; LIMBS]);
     let mut out = [0u32; LIMBS];
     let mut acc = 0u64;
@@ -245,32 +247,56 @@ fn redc(product: &impl Columns) -> Limbs {
     out
 }
 
+// The helpers below are where a data-dependent branch or memory access would leak, so
+// tests/ct/run.sh checks them in the shipped wasm by name (hence never inlined; `choose` is
+// checked inside its one caller). Plain indexed loops: opt-level "z" leaves iterator
+// adapters out of line, a call per use.
+
 /// x − y and whether it borrowed, with the borrow carried as a signed value (no branches).
+#[inline(never)]
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
 fn sub_limbs(x: &Limbs, y: &Limbs) -> (Limbs, bool) {
     let mut out = [0u32; LIMBS];
     let mut carry = 0i64;
-    for ((o, &x), &y) in out.iter_mut().zip(x).zip(y) {
-        let v = i64::from(x) - i64::from(y) + carry;
-        *o = (v as u64 & MASK) as u32;
+    for i in 0..LIMBS {
+        let v = i64::from(x[i]) - i64::from(y[i]) + carry;
+        out[i] = (v as u64 & MASK) as u32;
         carry = v >> LIMB_BITS;
     }
     (out, carry < 0)
 }
 
 /// `if take { a } else { b }` without a branch: the choice only shapes a mask.
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
 fn choose(take: bool, a: &Limbs, b: &Limbs) -> Limbs {
     let mask = black_box(u32::from(take)).wrapping_neg();
-    let mut out = *b;
-    for (o, &a) in out.iter_mut().zip(a) {
-        *o ^= (*o ^ a) & mask;
+    let mut out = [0u32; LIMBS];
+    for i in 0..LIMBS {
+        out[i] = b[i] ^ ((a[i] ^ b[i]) & mask);
     }
     out
 }
 
 /// x − m when x ≥ m, else x (constant-time).
+#[inline(never)]
 fn subtract_if_not_below(x: &Limbs, m: &Limbs) -> Limbs {
     let (difference, borrowed) = sub_limbs(x, m);
     choose(borrowed, x, &difference)
+}
+
+/// `table[digit]`, reading every entry so that the memory access does not depend on `digit`:
+/// each entry is OR-ed in under a mask that is all ones for the entry wanted, zero otherwise.
+#[inline(never)]
+#[allow(clippy::needless_range_loop, reason = "indexed: see above")]
+fn select(table: &[Limbs], digit: u32) -> Element {
+    let mut entry = [0u32; LIMBS];
+    for (index, candidate) in table.iter().enumerate() {
+        let mask = black_box(u32::from(index as u32 == digit)).wrapping_neg();
+        for i in 0..LIMBS {
+            entry[i] |= candidate[i] & mask;
+        }
+    }
+    Element(entry)
 }
 
 /// Reads `WINDOW` exponent bits starting at bit `bit` (counted from the least significant
@@ -287,9 +313,25 @@ fn window_at(exponent: &[u8], bit: usize) -> u32 {
     (pair >> (bit % 8)) & ((1 << WINDOW) - 1)
 }
 
-/// An integer modulo N in Montgomery form: x·2^3080 mod N, kept below 2N.
+/// An integer modulo N in Montgomery form: x·2^3080 mod N, kept below 2N. Wiped on drop: it
+/// may hold g^x (the verifier, a password-guessing target), S or an accumulator on the way.
+/// Copies of the limbs in stack temporaries of the arithmetic (operands, columns) are not.
 #[derive(Clone)]
 pub(crate) struct Element(Limbs);
+
+impl Zeroize for Element {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for Element {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Element {}
 
 impl core::fmt::Debug for Element {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -421,6 +463,24 @@ enum Powers {
     Comb(Box<[Limbs; 16]>),
 }
 
+/// The window table holds powers of a secret-derived base (B − k·g^x, or the server's v); the
+/// comb's holds public constants and is left as it is.
+impl Zeroize for Powers {
+    fn zeroize(&mut self) {
+        if let Self::Table(table) = self {
+            table.zeroize();
+        }
+    }
+}
+
+impl Drop for Powers {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Powers {}
+
 impl Powers {
     /// The comb's table: entry d = Π g_j over the set bits j of d (11 products).
     fn comb() -> Self {
@@ -458,12 +518,12 @@ impl Powers {
     fn multiply(&self, acc: &Element, exponent: &[u8], step: usize) -> Element {
         match self {
             Self::Generator => acc.shifted(window_at(exponent, step * WINDOW)),
-            Self::Table(table) => acc.mul(&select(table, window_at(exponent, step * WINDOW))),
+            Self::Table(table) => acc.mul(&select(&table[..], window_at(exponent, step * WINDOW))),
             Self::Comb(table) => {
                 let digit = (0..4).fold(0, |digit, j| {
                     digit | (window_at(exponent, step + j * COMB_ROW_BITS) & 1) << j
                 });
-                acc.mul(&select(table, digit))
+                acc.mul(&select(&table[..], digit))
             }
         }
     }
@@ -480,6 +540,9 @@ pub(crate) struct Exponentiation {
     steps_left: usize,
     acc: Element,
 }
+
+/// Its table, exponent and accumulator each wipe themselves.
+impl ZeroizeOnDrop for Exponentiation {}
 
 impl Exponentiation {
     /// base^exponent, after building the 32-entry table (31 products).
@@ -539,14 +602,8 @@ impl Exponentiation {
     }
 }
 
-/// `table[digit]`, reading every entry so that the memory access does not depend on `digit`.
-fn select<const ENTRIES: usize>(table: &[Limbs; ENTRIES], digit: u32) -> Element {
-    let mut entry = [0u32; LIMBS];
-    for (index, candidate) in (0u32..).zip(table) {
-        entry = choose(index == digit, candidate, &entry);
-    }
-    Element(entry)
-}
+#[cfg(test)]
+mod differential;
 
 #[cfg(test)]
 mod tests {
@@ -567,23 +624,23 @@ mod tests {
         "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
         "N, again, for the reference implementation."
     );
-    type Reference = ConstMontyForm<Prime, { U3072::LIMBS }>;
+    pub(super) type Reference = ConstMontyForm<Prime, { U3072::LIMBS }>;
 
-    fn reference(be: &[u8; BYTES]) -> Reference {
+    pub(super) fn reference(be: &[u8; BYTES]) -> Reference {
         Reference::new(&U3072::from_be_slice(be))
     }
 
-    fn bytes_of(value: &Reference) -> [u8; BYTES] {
+    pub(super) fn bytes_of(value: &Reference) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be.copy_from_slice(&value.retrieve().to_be_bytes());
         be
     }
 
     /// splitmix64: deterministic bytes for the random cases.
-    struct Bytes(u64);
+    pub(super) struct Bytes(pub(super) u64);
 
     impl Bytes {
-        fn fill(&mut self, out: &mut [u8]) {
+        pub(super) fn fill(&mut self, out: &mut [u8]) {
             for byte in out {
                 self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
                 let mut z = self.0;
@@ -593,7 +650,7 @@ mod tests {
             }
         }
 
-        fn value(&mut self) -> [u8; BYTES] {
+        pub(super) fn value(&mut self) -> [u8; BYTES] {
             let mut be = [0u8; BYTES];
             self.fill(&mut be);
             be
@@ -601,7 +658,7 @@ mod tests {
     }
 
     /// N + delta for small |delta|, as bytes (delta may be negative).
-    fn near_modulus(delta: i16) -> [u8; BYTES] {
+    pub(super) fn near_modulus(delta: i16) -> [u8; BYTES] {
         let mut be = MODULUS;
         let mut carry = i32::from(delta);
         for byte in be.iter_mut().rev() {
@@ -612,21 +669,21 @@ mod tests {
         be
     }
 
-    fn small(value: u8) -> [u8; BYTES] {
+    pub(super) fn small(value: u8) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be[BYTES - 1] = value;
         be
     }
 
     /// 2^shift for shift < 32.
-    fn power_of_two(shift: u32) -> [u8; BYTES] {
+    pub(super) fn power_of_two(shift: u32) -> [u8; BYTES] {
         let mut be = [0u8; BYTES];
         be[BYTES - 4..].copy_from_slice(&(1u32 << shift).to_be_bytes());
         be
     }
 
     /// 0, 1, 2, N−1, N, N+1, 2^3072−1 and a value with every limb full below 2^3072.
-    fn edge_values() -> Vec<[u8; BYTES]> {
+    pub(super) fn edge_values() -> Vec<[u8; BYTES]> {
         let mut top = [0xffu8; BYTES];
         top[0] = 0xff;
         vec![
@@ -842,6 +899,28 @@ mod tests {
         assert_eq!(window_at(&exponent, 8), 0b00001);
         assert_eq!(window_at(&exponent, 20), 0b1010);
         assert_eq!(window_at(&exponent, 40), 0);
+    }
+
+    /// Compile-time: the types that hold secret values wipe themselves on drop.
+    fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secret_values_are_wiped() {
+        wiped_on_drop::<Element>();
+        wiped_on_drop::<Powers>();
+        wiped_on_drop::<Exponentiation>();
+        // What drop runs: every limb of the element, every entry of the window table.
+        let mut element = Element::from_be_bytes(&near_modulus(-1));
+        element.zeroize();
+        assert_eq!(element.0, [0; LIMBS]);
+        let mut power = Exponentiation::new(&Element::from_be_bytes(&small(3)), &[0xff; 4]);
+        let table = |powers: &Powers| match powers {
+            Powers::Table(table) => table.iter().flatten().any(|&limb| limb != 0),
+            _ => panic!("a window table"),
+        };
+        assert!(table(&power.powers));
+        power.powers.zeroize();
+        assert!(!table(&power.powers));
     }
 
     #[test]

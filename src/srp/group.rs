@@ -22,15 +22,39 @@ pub(crate) fn multiplier() -> Element {
 
 /// `padHex`: the minimal big-endian bytes of a non-negative integer, with a `00` byte in front
 /// when the top bit is set (Java's `BigInteger.toByteArray()`); zero is `00`.
+///
+/// S goes through here, so the work is constant-time up to the output's length: every byte is
+/// read by [`pad_hex_start`], then one copy. That length (384 bytes less S's leading zero
+/// bytes, plus one when the first non-zero byte has its top bit set) is padHex's by
+/// definition and is what leaks, here and in the SHA-256 blocks hashed over it.
 pub fn pad_hex_bytes(be: &[u8]) -> Vec<u8> {
-    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
-    let digits = &be[start..];
-    let mut out = Vec::with_capacity(digits.len() + 1);
-    if digits.first().is_none_or(|&b| b >= 0x80) {
-        out.push(0);
+    let start = pad_hex_start(be);
+    let mut out = Vec::with_capacity(be.len() + 1 - start);
+    match start.checked_sub(1) {
+        None => {
+            out.push(0);
+            out.extend_from_slice(be);
+        }
+        Some(skip) => out.extend_from_slice(be.get(skip..).unwrap_or_default()),
     }
-    out.extend_from_slice(digits);
     out
+}
+
+/// Where padHex starts in `00 | be`: the count of leading zero bytes, plus one when the first
+/// non-zero byte's top bit is clear (its `00` is not needed). Masks over every byte, no branch
+/// on a value (checked in the wasm by tests/ct/run.sh, hence never inlined).
+#[inline(never)]
+fn pad_hex_start(be: &[u8]) -> usize {
+    // `seen` turns 1 at the first non-zero byte and stays 1.
+    let (mut zeros, mut seen, mut top_clear) = (0usize, 0u32, 0u32);
+    for &byte in be {
+        let byte = u32::from(byte);
+        let nonzero = (byte + 0xff) >> 8;
+        top_clear |= nonzero & !seen & (1 ^ byte >> 7);
+        seen |= nonzero;
+        zeros += (1 ^ seen) as usize;
+    }
+    zeros + top_clear as usize
 }
 
 /// Parses hex (either case, odd length allowed) into big-endian bytes.
@@ -77,14 +101,32 @@ pub(crate) fn to_min_hex(be: &[u8]) -> String {
 }
 
 /// Big-endian bytes into exactly `WIDTH` bytes (leading zeros dropped or added); `None` when
-/// the value does not fit.
+/// the value does not fit. `a` and the server's v pass through here (see [`fit_be`]).
 pub(crate) fn fixed_be<const WIDTH: usize>(be: &[u8]) -> Option<[u8; WIDTH]> {
-    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
-    let digits = &be[start..];
     let mut out = [0u8; WIDTH];
-    out.get_mut(WIDTH.checked_sub(digits.len())?..)?
-        .copy_from_slice(digits);
-    Some(out)
+    (fit_be(be, &mut out) == 0).then_some(out)
+}
+
+/// Copies the last `out.len()` bytes of `be` right-aligned into `out` and returns the OR of
+/// the bytes before them (non-zero: the value does not fit). Every byte is read whatever its
+/// value, so the time depends on the lengths only (checked in the shipped wasm by
+/// tests/ct/run.sh, hence never inlined).
+#[inline(never)]
+fn fit_be(be: &[u8], out: &mut [u8]) -> u8 {
+    // The first `excess` bytes are OR-ed; the rest land from `start` on. Branches and
+    // indices depend on the lengths and the position only (no `split_at`: at opt-level "z" it
+    // is a call returning through memory).
+    let excess = be.len().saturating_sub(out.len());
+    let start = out.len() + excess - be.len();
+    let mut overflow = 0;
+    for (i, &byte) in be.iter().enumerate() {
+        if i < excess {
+            overflow |= byte;
+        } else if let Some(slot) = out.get_mut(start + i - excess) {
+            *slot = byte;
+        }
+    }
+    overflow
 }
 
 /// Parses a public value (SRP_A, SRP_B) sent as hex; it must be below 2^3072.
@@ -170,6 +212,52 @@ mod tests {
         assert_eq!(pad_hex_bytes(&[0x00, 0x14]), [0x14]);
         assert_eq!(pad_hex_bytes(&[]), [0x00]);
         assert_eq!(pad_hex_bytes(&[0, 0]), [0x00]);
+    }
+
+    /// padHex as the reference (B.2) words it, on hex text: minimal lowercase hex, a `0` in
+    /// front when odd, `00` in front when the first digit is 8-f.
+    fn pad_hex_as_text(be: &[u8]) -> Vec<u8> {
+        let digits: String = be.iter().map(|b| format!("{b:02x}")).collect();
+        let mut hex = digits.trim_start_matches('0').to_string();
+        if hex.is_empty() {
+            hex = "0".into();
+        }
+        if hex.len() % 2 == 1 {
+            hex.insert(0, '0');
+        }
+        if hex.starts_with(['8', '9', 'a', 'b', 'c', 'd', 'e', 'f']) {
+            hex.insert_str(0, "00");
+        }
+        parse_hex(&hex, "test").unwrap()
+    }
+
+    #[test]
+    fn pad_hex_matches_the_text_definition() {
+        // Every 0-3 byte value built from the bytes where the rules turn (plus 4-byte ones).
+        let interesting = [0x00, 0x01, 0x7f, 0x80, 0xff];
+        let mut inputs: Vec<Vec<u8>> = vec![vec![]];
+        for len in 1..=4 {
+            let mut grown = Vec::new();
+            for prefix in inputs.iter().filter(|p| p.len() == len - 1) {
+                for &b in &interesting {
+                    grown.push([prefix.as_slice(), &[b]].concat());
+                }
+            }
+            inputs.extend(grown);
+        }
+        for be in &inputs {
+            assert_eq!(pad_hex_bytes(be), pad_hex_as_text(be), "{be:02x?}");
+        }
+    }
+
+    #[test]
+    fn fixed_be_keeps_the_value() {
+        assert_eq!(fixed_be::<2>(&[]), Some([0, 0]));
+        assert_eq!(fixed_be::<2>(&[7]), Some([0, 7]));
+        assert_eq!(fixed_be::<2>(&[0, 0, 0, 1, 2]), Some([1, 2]));
+        assert_eq!(fixed_be::<2>(&[0, 1, 0, 0]), None);
+        assert_eq!(fixed_be::<2>(&[1, 0, 0]), None);
+        assert_eq!(fixed_be::<2>(&[0x80, 0]), Some([0x80, 0]));
     }
 
     #[test]
