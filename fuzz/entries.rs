@@ -15,7 +15,9 @@ use cognito_wasm::srp::{
 };
 use cognito_wasm::timestamp::{format_timestamp, parse_timestamp};
 use cognito_wasm::wire::{AuthReply, HttpReply};
-use cognito_wasm::{base64, SrpError};
+use cognito_wasm::client::Environment;
+use cognito_wasm::engine::Engine;
+use cognito_wasm::{base64, Error, SrpError};
 
 /// A fuzz entry: arbitrary bytes in, a panic only when an invariant breaks.
 pub type Entry = fn(&[u8]);
@@ -28,6 +30,8 @@ pub const ENTRIES: &[(&str, Entry)] = &[
     ("srp_challenge", srp_challenge),
     ("timestamp", timestamp),
     ("encodings", encodings),
+    ("engine", engine),
+    ("stored", stored),
 ];
 
 /// Runs the entry named `name` (how each fuzz target binary, named after it, finds its own).
@@ -66,11 +70,12 @@ pub fn wire(data: &[u8]) {
     };
     let status = [200, 400, 500, 204][usize::from(head & 3)];
     let parsed = Json::parse(text).ok();
+    let header: String = text.chars().take(64).collect();
     let reply = HttpReply {
         status,
-        body: parsed.clone(),
-        error_type: (head & 4 != 0).then(|| text.chars().take(64).collect()),
-        request_id: Some("fuzz-request".into()),
+        body: text,
+        error_type: (head & 4 != 0).then_some(header.as_str()),
+        request_id: Some("fuzz-request"),
     };
     match reply.into_json() {
         Ok(json) => {
@@ -252,4 +257,123 @@ fn check_pad_hex(be: &[u8]) {
 /// An error names its field and says what is wrong.
 fn assert_typed(error: &SrpError) {
     assert!(!error.message().is_empty());
+}
+
+/// Deterministic randomness and a fixed clock for the engine entries.
+struct FuzzEnv(u64);
+
+impl Environment for FuzzEnv {
+    fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
+        for byte in buf {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            *byte = self.0 as u8;
+        }
+        Ok(())
+    }
+    fn now_ms(&self) -> u64 {
+        1_725_347_109_000
+    }
+}
+
+/// Most events one engine run takes, and most SRP steps per `work` burst: bounded runs.
+const MAX_EVENTS: usize = 48;
+const MAX_STEPS: usize = 600;
+
+/// The config every engine run starts from: shared storage, remembered devices, a secret.
+const FUZZ_CONFIG: &str = r#"{"userPoolId":"us-east-1_Fuzz","clientId":"c","clientSecret":"s","endpoint":"http://127.0.0.1:9/","storage":"localStorage","rememberDevices":true,"autoRefresh":true}"#;
+
+/// The engine's JSON interface driven by arbitrary events, as a broken or hostile driver or
+/// service would: chunks split at 0xff, each a kind byte (low nibble: which event; high
+/// nibble: which operation) and a text (options, a reply body, an answer, a stored value).
+/// Every action must be a JSON object with `op` and `do` (a failure with a typed error), and
+/// nothing may panic or loop.
+pub fn engine(data: &[u8]) {
+    let mut engine = Engine::new();
+    let mut env = FuzzEnv(0x9e37_79b9_7f4a_7c15);
+    let mut ops = vec![check_action(&engine.handle(
+        &mut env,
+        &format!(r#"{{"start":"create","options":{FUZZ_CONFIG}}}"#),
+        "",
+    ))];
+    for chunk in data.split(|&b| b == 0xff).take(MAX_EVENTS) {
+        let Some((&kind, rest)) = chunk.split_first() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(rest);
+        let op = ops.get(usize::from(kind >> 4) % ops.len().max(1)).copied().unwrap_or(0);
+        let quoted = Json::String(text.to_string()).encode();
+        let (event, body) = match kind & 15 {
+            0 => (format!(r#"{{"start":"signIn","options":{text}}}"#), String::new()),
+            1 => (format!(r#"{{"op":{op},"on":"reply","status":200,"headers":{{}}}}"#), text.to_string()),
+            2 => (format!(r#"{{"op":{op},"on":"reply","status":400,"headers":{{"x-amzn-errortype":{quoted}}}}}"#), text.to_string()),
+            3 => (format!(r#"{{"op":{op},"on":"answer","value":{text}}}"#), String::new()),
+            4 => {
+                for _ in 0..MAX_STEPS {
+                    if !engine.work(&mut env, op) {
+                        break;
+                    }
+                }
+                (format!(r#"{{"op":{op},"on":"computed"}}"#), String::new())
+            }
+            5 => (format!(r#"{{"op":{op},"on":"loaded","values":[{quoted}]}}"#), String::new()),
+            6 => (format!(r#"{{"op":{op},"on":"stored"}}"#), String::new()),
+            7 => (format!(r#"{{"op":{op},"on":"settled"}}"#), String::new()),
+            8 => (format!(r#"{{"op":{op},"on":"locked"}}"#), String::new()),
+            9 => (format!(r#"{{"op":{op},"on":"passkey","credential":{text}}}"#), String::new()),
+            10 => (format!(r#"{{"op":{op},"on":"abort","reason":{quoted}}}"#), String::new()),
+            11 => (format!(r#"{{"start":{quoted},"options":{{}}}}"#), String::new()),
+            12 => (format!(r#"{{"start":"sync","options":{{"record":{quoted}}}}}"#), String::new()),
+            13 => (format!(r#"{{"op":{op},"on":"reply","failure":"timeout"}}"#), String::new()),
+            14 => (format!(r#"{{"start":"getTokens","options":{{"forceRefresh":true}}}}"#), String::new()),
+            _ => (text.to_string(), String::new()),
+        };
+        let action = check_action(&engine.handle(&mut env, &event, &body));
+        if !ops.contains(&action) {
+            ops.push(action);
+        }
+    }
+}
+
+/// Stored records as another version, another app or an attacker with storage access left
+/// them: the first part (up to 0xff) as the session record `create` restores, the rest as the
+/// device record a sign-in reads. Restored or dropped, never a panic.
+pub fn stored(data: &[u8]) {
+    let (session, device) = match data.iter().position(|&b| b == 0xff) {
+        Some(at) => (&data[..at], &data[at + 1..]),
+        None => (data, &[][..]),
+    };
+    let mut engine = Engine::new();
+    let mut env = FuzzEnv(7);
+    let load = check_action(&engine.handle(
+        &mut env,
+        &format!(r#"{{"start":"create","options":{FUZZ_CONFIG}}}"#),
+        "",
+    ));
+    let record = Json::String(String::from_utf8_lossy(session).into_owned()).encode();
+    let created = engine.handle(&mut env, &format!(r#"{{"op":{load},"on":"loaded","values":[{record}]}}"#), "");
+    check_action(&created);
+    let sign_in = check_action(&engine.handle(
+        &mut env,
+        r#"{"start":"signIn","options":{"username":"u","password":"p","authFlow":"USER_PASSWORD_AUTH"}}"#,
+        "",
+    ));
+    let record = Json::String(String::from_utf8_lossy(device).into_owned()).encode();
+    check_action(&engine.handle(&mut env, &format!(r#"{{"op":{sign_in},"on":"loaded","values":[{record}]}}"#), ""));
+    check_action(&engine.handle(&mut env, r#"{"start":"getTokens","options":{}}"#, ""));
+}
+
+/// An action is a JSON object with a numeric `op` and a `do`; a failure names a typed error.
+/// Returns the op.
+fn check_action(text: &str) -> u32 {
+    let action = Json::parse(text).unwrap_or_else(|_| panic!("an action that is not JSON: {text}"));
+    let op = action.get("op").and_then(Json::as_u64).expect("an action names its op");
+    let effect = action.get("do").and_then(Json::as_str).expect("an action names its effect");
+    if effect == "fail" {
+        let error = action.get("error").expect("a failure carries its error");
+        assert!(error.get("name").and_then(Json::as_str).is_some_and(|n| !n.is_empty()));
+        assert!(error.get("message").and_then(Json::as_str).is_some());
+    }
+    u32::try_from(op).expect("op ids fit u32")
 }
