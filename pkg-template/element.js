@@ -101,6 +101,8 @@ const passwordInput = (label, name, autocomplete) =>
   input(label, { name, type: "password", autocomplete });
 const codeInput = () =>
   input("Code", { name: "code", autocomplete: "one-time-code", inputmode: "numeric", spellcheck: "false" });
+/** "We sent a code to +*******1234." (where a code went, when Cognito says). */
+const sent = (words, delivery) => (delivery?.destination ? `${words} to ${delivery.destination}.` : `${words}.`);
 /** Radio buttons under a legend: `[value, label]` pairs, the first checked. */
 const choices = (legend, name, options) =>
   h("fieldset", {}, h("legend", {}, legend), options.map(([value, label], index) =>
@@ -413,8 +415,7 @@ export class CognitoLoginElement extends Base {
     const codeStep = (intro) => (context) =>
       ask(context, { title: "Enter your code", intro: intro(context), content: [codeInput()], submit: "Verify" })
         .then((values) => values.code.trim());
-    const sentTo = (medium) => (context) =>
-      context.destination ? `We sent a code by ${medium} to ${context.destination}.` : `We sent you a code by ${medium}.`;
+    const sentTo = (medium) => (context) => sent(`We sent a code by ${medium}`, context);
     return {
       smsMfa: codeStep(sentTo("text message")),
       emailOtp: codeStep(sentTo("email")),
@@ -523,7 +524,7 @@ export class CognitoLoginElement extends Base {
   #resetForm(username, delivery) {
     this.#show({
       title: "Choose a new password",
-      intro: delivery.destination ? `We sent a code to ${delivery.destination}.` : "We sent you a code.",
+      intro: sent("We sent a code", delivery),
       content: [codeInput(), passwordInput("New password", "newPassword", "new-password")],
       submit: "Reset password",
       links: [["Back to sign in", () => this.#signInForm()]],
@@ -560,10 +561,9 @@ export class CognitoLoginElement extends Base {
 
   /** The sign-up's confirmation code; a right one signs the new account in (ConfirmSignUp's Session). */
   #confirmForm(username, delivery) {
-    const sentTo = (words, delivery) => delivery?.destination ? `${words} to ${delivery.destination}.` : `${words}.`;
     this.#show({
       title: "Confirm your account",
-      intro: sentTo("We sent a code", delivery),
+      intro: sent("We sent a code", delivery),
       content: codeInput(),
       submit: "Confirm",
       links: [
@@ -571,8 +571,8 @@ export class CognitoLoginElement extends Base {
           this.#error.textContent = this.#status.textContent = "";
           try {
             const auth = await this.ready;
-            const sent = await auth.resendSignUpCode({ username, clientMetadata: this.#clientMetadata() });
-            this.#status.textContent = sentTo("We sent a new code", sent);
+            const again = await auth.resendSignUpCode({ username, clientMetadata: this.#clientMetadata() });
+            this.#status.textContent = sent("We sent a new code", again);
           } catch (error) {
             this.#fail(error, this.#body.firstChild);
           }
