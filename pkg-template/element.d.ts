@@ -62,7 +62,7 @@ export class CognitoLoginElement extends HTMLElement {
  *   preference, then the factors Cognito offers this account, to choose from.
  *
  * A door the account cannot use leads to that choice too. Buttons come in this order, the
- * first one primary; unknown names are ignored.
+ * first one primary; unknown names are ignored; a browser without WebAuthn gets no `passkey`.
  */
 export type CognitoLoginMethod = "password" | "passkey" | "email-code" | "sms-code" | "choice";
 

@@ -335,10 +335,12 @@ export class CognitoLoginElement extends Base {
     this.dispatchEvent(new CustomEvent("error", { detail: error, bubbles: true, composed: true }));
   }
 
-  /** The sign-in doors the page offers (`methods`; default the password form), in button order. */
+  /** The sign-in doors the page offers (`methods`; default the password form), in button order;
+   *  passkeys only where the browser has WebAuthn. */
   #doors() {
     const named = (this.getAttribute("methods") || "password").split(/\s+/);
-    const doors = ["password", ...Object.keys(DOORS)].filter((door) => named.includes(door));
+    const doors = ["password", ...Object.keys(DOORS)].filter((door) =>
+      named.includes(door) && (door !== "passkey" || globalThis.PublicKeyCredential));
     return doors.length ? doors : ["password"];
   }
 

@@ -8,7 +8,7 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startStack } from "../browser/harness.mjs";
-import { ARTIFACTS, PASSWORD, strictCsp } from "./support.mjs";
+import { ARTIFACTS, PASSWORD, openWatched, strictCsp } from "./support.mjs";
 import {
   addAuthenticator,
   alertText,
@@ -183,6 +183,20 @@ test("without WebAuthn, Add a passkey says this browser can't use passkeys", asy
   await click(page, "Add a passkey");
   await waitAlert(page, "This browser can't use passkeys.");
   assert.deepEqual((await page.events()).map((e) => [e.type, e.name]).at(-1), ["error", "UnsupportedBrowser"]);
+  await page.close();
+});
+
+test("a browser without WebAuthn is not offered passkeys: no passkey door, no Add a passkey", async () => {
+  const page = await openWatched(browser, "about:blank");
+  await page.addInitScript(() => delete window.PublicKeyCredential);
+  await page.goto(atLocalhost(server.url + pages.doors));
+  await heading(page, "Sign in");
+  assert.deepEqual(await buttonTexts(page), [
+    "Sign in", "Email me a code", "Text me a code", "Forgot your password?", "Create an account",
+  ]);
+  await typeSignIn(page, "alice");
+  await heading(page, "Signed in");
+  assert.deepEqual(await buttonTexts(page), ["Sign out"]);
   await page.close();
 });
 
