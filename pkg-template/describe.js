@@ -16,6 +16,9 @@ const MESSAGES = {
   TooManyFailedAttemptsException: TOO_MANY,
   PasswordResetRequiredException: "You need to choose a new password: use “Forgot your password?”.",
   UserNotConfirmedException: "This account isn't confirmed yet.",
+  UsernameExistsException: "That username is taken. Choose another one, or sign in.",
+  AliasExistsException: "An account with that email or phone number already exists. Sign in instead.",
+  PasskeyError: "Your passkey didn't work. Please try again, or sign in another way.",
   NetworkError: "Can't reach the sign-in service. Check your connection and try again.",
 };
 
@@ -35,6 +38,24 @@ export function describeError(error) {
     if (/session/i.test(message)) return "This sign-in took too long. Please start again.";
     if (/attempts exceeded/i.test(message)) return TOO_MANY;
   }
+  // A passkey dialog the person closed, or that timed out: the engine's AbortError carries the
+  // browser's NotAllowedError (or AbortError) as its cause.
+  if (name === "AbortError" && error.reason === "cancelled" && /^(NotAllowed|Abort)Error$/.test(error.cause?.name)) {
+    return "The passkey request was cancelled or timed out. You can try again.";
+  }
+  // Passkeys, the engine's PasskeyError "<the browser's error name>: …".
+  if (name === "PasskeyError") {
+    if (/^InvalidStateError/.test(message)) return "This device already has a passkey for your account.";
+    if (/^SecurityError/.test(message)) return "Passkeys can't be used at this site's address.";
+  }
+  // Without WebAuthn (the classic script's other UnsupportedBrowser, no wasm SIMD, keeps its message).
+  if (name === "UnsupportedBrowser" && /WebAuthn/.test(message)) {
+    return "This browser can't use passkeys. Sign in another way, or use a newer browser.";
+  }
+  // "Password did not conform with policy: Password must have symbol characters" (the
+  // service; the emulator says "does not conform to").
+  const rule = name === "InvalidPasswordException" && /policy: Password (.+?)\.?$/.exec(message);
+  if (rule) return `Choose a stronger password: it ${rule[1].replace(/^not long enough/, "is too short")}.`;
   if (name === "ChallengeHandlerMissing") {
     return `This account needs a sign-in step this form doesn't support (${error.challengeName}).`;
   }

@@ -32,7 +32,12 @@ fieldset label { display: flex; gap: .5rem; align-items: center; font-weight: 40
 [part~=button] { width: 100%; margin-top: .25rem; padding: .65rem 1rem; font: inherit; font-weight: 600;
   color: var(--cognito-login-accent-text, #fff); background: var(--accent); border: 0;
   border-radius: calc(var(--radius) * .6); cursor: pointer; }
-[part~=button]:disabled { opacity: .6; cursor: progress; }
+[part~=button]:disabled, [part~=button][aria-disabled] { opacity: .6; cursor: progress; }
+[part~=secondary] { color: var(--accent); background: transparent; border: 1px solid var(--accent); }
+[part~=button] + [part~=button] { margin-top: .6rem; }
+.or { display: flex; align-items: center; gap: .75rem; margin: .9rem 0 .6rem; color: var(--muted); font-size: .9em; }
+.or::before, .or::after { content: ""; flex: 1; border-top: 1px solid var(--line); }
+.links { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
 [part~=link] { display: inline-block; margin-top: 1rem; padding: 0; font: inherit; font-size: .9em;
   color: var(--accent); background: none; border: 0; text-decoration: underline; cursor: pointer; }
 [part=error], [part=status] { margin: 0; border-radius: calc(var(--radius) * .6); }
@@ -44,6 +49,25 @@ fieldset label { display: flex; gap: .5rem; align-items: center; font-weight: 40
   font: 600 1em ui-monospace, monospace; background: #f3f5f9; border-radius: calc(var(--radius) * .6); }
 dl { margin: 0 0 1rem; } dt { font-weight: 600; } dd { margin: 0 0 .5rem; }
 `;
+
+// The sign-in doors a page can offer (`methods`), in the order their buttons take after the
+// password form: how each signs in. The password door follows `auth-flow`.
+const DOORS = {
+  passkey: ["Sign in with a passkey", "WEB_AUTHN"],
+  "email-code": ["Email me a code", "EMAIL_OTP"],
+  "sms-code": ["Text me a code", "SMS_OTP"],
+  choice: ["Other ways to sign in"],
+};
+
+// USER_AUTH's first factors as a person reads them (PASSWORD and PASSWORD_SRP are one choice).
+const FACTORS = {
+  PASSWORD_SRP: "Password",
+  PASSWORD: "Password",
+  EMAIL_OTP: "A code by email",
+  SMS_OTP: "A code by text message",
+  WEB_AUTHN: "A passkey",
+};
+const PASSKEY_PROMPT = "Follow your browser's prompt to use your passkey.";
 
 const MFA_CHOICES = {
   SMS_MFA: "Text message (SMS)",
@@ -77,6 +101,12 @@ const passwordInput = (label, name, autocomplete) =>
   input(label, { name, type: "password", autocomplete });
 const codeInput = () =>
   input("Code", { name: "code", autocomplete: "one-time-code", inputmode: "numeric", spellcheck: "false" });
+/** "We sent a code to +*******1234." (where a code went, when Cognito says). */
+const sent = (words, delivery) => (delivery?.destination ? `${words} to ${delivery.destination}.` : `${words}.`);
+/** Radio buttons under a legend: `[value, label]` pairs, the first checked. */
+const choices = (legend, name, options) =>
+  h("fieldset", {}, h("legend", {}, legend), options.map(([value, label], index) =>
+    h("label", {}, h("input", { type: "radio", name, value, required: true, checked: index === 0 }), label)));
 
 /** The QR code of `text` as an SVG (black on white, with the quiet zone). */
 function qrImage(text) {
@@ -108,7 +138,7 @@ let sheet;
  * Events: `signed-in` (detail: tokens), `signed-out`, `error` (detail: the CognitoAuthError).
  */
 export class CognitoLoginElement extends Base {
-  static observedAttributes = ["user-pool-id", "client-id", "endpoint", "storage", "auth-flow"];
+  static observedAttributes = ["user-pool-id", "client-id", "endpoint", "storage", "auth-flow", "methods", "sign-up"];
 
   #auth = null;
   #ready = null;
@@ -119,10 +149,12 @@ export class CognitoLoginElement extends Base {
   #restoring = false;
   #signInShown = false;
   #lastUsername = "";
+  // The sign-in door last used: after a failure its button takes focus again.
+  #door;
   #lastCustomParameters;
   // Whether a person has acted in the element (submitted or pressed one of its buttons): only
   // then does focus move into each new step. Before that (page load, a restored session) the
-  // page keeps its focus and scroll position, unless the element has \`autofocus\`.
+  // page keeps its focus and scroll position, unless the element has `autofocus`.
   #acted = false;
   #heading;
   #error;
@@ -167,7 +199,7 @@ export class CognitoLoginElement extends Base {
 
   attributeChangedCallback(name, before, after) {
     if (before === after) return;
-    if (name === "auth-flow") {
+    if (name === "auth-flow" || name === "methods" || name === "sign-up") {
       if (this.#signInShown) this.#signInForm();
       return;
     }
@@ -240,7 +272,7 @@ export class CognitoLoginElement extends Base {
 
   /** Shows one step: a heading, an optional intro, fields and buttons. Focus moves into it once a
    *  person has acted (or with `autofocus`). */
-  #show({ title, intro, content = [], submit, onsubmit, back, error, status, signIn = false }) {
+  #show({ title, intro, content = [], submit, onsubmit, links = [], error, status, signIn = false }) {
     this.#signInShown = signIn;
     this.#heading.textContent = title;
     const form = h(
@@ -251,22 +283,23 @@ export class CognitoLoginElement extends Base {
           event.preventDefault();
           this.#acted = true;
           this.#error.textContent = this.#status.textContent = "";
-          form.querySelector("button[type=submit]").disabled = true;
-          onsubmit(Object.fromEntries(new FormData(form)), form);
+          for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+          onsubmit(Object.fromEntries(new FormData(form)), form, event.submitter);
         },
       },
       intro && h("p", { part: "intro" }, intro),
       content,
       submit && h("button", { part: "button", type: "submit" }, submit),
-      back &&
+      // [label, onclick] pairs (falsy ones left out), shown as links under the form.
+      h("div", { class: "links" }, links.filter(Boolean).map(([label, onclick]) =>
         h("button", {
           part: "link",
           type: "button",
           onclick: () => {
             this.#acted = true;
-            back.onclick();
+            onclick();
           },
-        }, back.label),
+        }, label))),
     );
     this.#body.replaceChildren(form);
     this.#error.textContent = error ? describeError(error) : "";
@@ -285,51 +318,98 @@ export class CognitoLoginElement extends Base {
       await task();
     } catch (error) {
       if (signal?.aborted) return; // cancelled by the person or replaced: nothing to report
-      if (form) form.querySelector("button[type=submit]").disabled = false;
+      if (form) for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
       this.#fail(error, form);
     }
   }
 
   #fail(error, form) {
-    if (!form) this.#signInForm();
+    if (!form) this.#signInForm({ door: this.#door });
+    // The pressed button was disabled while the request ran, and lost focus: back to the first field.
+    else if (this.#acted && !this.shadowRoot.activeElement) {
+      const field = form.querySelector("input");
+      field?.focus();
+      field?.select();
+    }
     this.#error.textContent = describeError(error);
     this.dispatchEvent(new CustomEvent("error", { detail: error, bubbles: true, composed: true }));
   }
 
-  #signInForm({ status } = {}) {
-    const withPassword = this.getAttribute("auth-flow") !== "CUSTOM_WITHOUT_SRP";
-    this.#show({
-      title: "Sign in",
-      content: [usernameInput(this.#lastUsername), withPassword && passwordInput("Password", "password", "current-password")],
-      submit: "Sign in",
-      back: withPassword && { label: "Forgot your password?", onclick: () => this.#forgotForm() },
-      status,
-      signIn: true,
-      onsubmit: ({ username, password }) => {
-        this.#lastUsername = username;
-        const { signal } = (this.#abort = new AbortController());
-        this.#run(async () => {
-          const auth = await this.ready;
-          await auth.signIn({
-            username,
-            password,
-            authFlow: this.getAttribute("auth-flow") || undefined,
-            clientMetadata: this.#clientMetadata(),
-            signal,
-            handlers: this.#handlers(),
-          });
-        }, undefined, signal);
-      },
-    });
+  /** The sign-in doors the page offers (`methods`; default the password form), in button order;
+   *  passkeys only where the browser has WebAuthn. */
+  #doors() {
+    const named = (this.getAttribute("methods") || "password").split(/\s+/);
+    const doors = ["password", ...Object.keys(DOORS)].filter((door) =>
+      named.includes(door) && (door !== "passkey" || globalThis.PublicKeyCredential));
+    return doors.length ? doors : ["password"];
   }
 
-  /** The challenge handlers: each shows its step and resolves with what the person enters. */
-  #handlers() {
+  /** The sign-in form: the username, the password when that door is offered, a button per door. */
+  #signInForm({ status, door: failed } = {}) {
+    const doors = this.#doors();
+    const withPassword = doors[0] === "password" && this.getAttribute("auth-flow") !== "CUSTOM_WITHOUT_SRP";
+    const password = withPassword && passwordInput("Password", "password", "current-password");
+    const buttons = doors.map((door, index) =>
+      h("button", {
+        part: index ? "button secondary" : "button",
+        type: "submit",
+        value: door,
+        // Only the password door needs the password (implicit submission clicks the first button).
+        onclick: () => password && (password.lastChild.required = door === "password"),
+      }, door === "password" ? "Sign in" : door === "choice" && doors.length === 1 ? "Continue" : DOORS[door][0]),
+    );
+    this.#show({
+      title: "Sign in",
+      content: [
+        usernameInput(this.#lastUsername),
+        password,
+        buttons[0],
+        doors[0] === "password" && doors.length > 1 && h("p", { class: "or" }, "or"),
+        buttons.slice(1),
+      ],
+      links: [
+        withPassword && ["Forgot your password?", () => this.#forgotForm()],
+        this.hasAttribute("sign-up") && ["Create an account", () => this.#signUpForm()],
+      ],
+      status,
+      signIn: true,
+      onsubmit: ({ username, password }, _, submitter) => this.#signIn(username, password, submitter?.value || doors[0]),
+    });
+    // After a door other than the password failed (a closed passkey dialog), its button again.
+    if (failed && failed !== "password" && this.#acted) buttons[doors.indexOf(failed)]?.focus();
+  }
+
+  /** Signs in through `door`: the password one with `auth-flow`, the others with USER_AUTH. */
+  #signIn(username, password, door) {
+    this.#lastUsername = username;
+    this.#door = door;
+    const flow = this.getAttribute("auth-flow") || undefined;
+    const byPassword = door === "password";
+    const preferred = byPassword ? (flow === "USER_AUTH" ? "PASSWORD_SRP" : undefined) : DOORS[door][1];
+    if (preferred === "WEB_AUTHN") this.#status.textContent = PASSKEY_PROMPT;
+    const { signal } = (this.#abort = new AbortController());
+    this.#run(async () => {
+      const auth = await this.ready;
+      await auth.signIn({
+        username,
+        password: byPassword ? password : undefined,
+        authFlow: byPassword ? flow : "USER_AUTH",
+        preferredChallenge: preferred,
+        clientMetadata: this.#clientMetadata(),
+        signal,
+        handlers: this.#handlers(preferred),
+      });
+    }, undefined, signal);
+  }
+
+  /** The challenge handlers: each shows its step and resolves with what the person enters.
+   *  `preferred`: USER_AUTH's first factor asked for (the choice says when it was not offered). */
+  #handlers(preferred) {
     const ask = (context, step) =>
       new Promise((resolve) =>
         this.#show({
           error: context.error,
-          back: { label: "Cancel", onclick: () => this.#cancel() },
+          links: [["Cancel", () => this.#cancel()]],
           ...step,
           onsubmit: resolve,
         }),
@@ -337,26 +417,42 @@ export class CognitoLoginElement extends Base {
     const codeStep = (intro) => (context) =>
       ask(context, { title: "Enter your code", intro: intro(context), content: [codeInput()], submit: "Verify" })
         .then((values) => values.code.trim());
-    const sentTo = (medium) => (context) =>
-      context.destination ? `We sent a code by ${medium} to ${context.destination}.` : `We sent you a code by ${medium}.`;
+    const sentTo = (medium) => (context) => sent(`We sent a code by ${medium}`, context);
     return {
       smsMfa: codeStep(sentTo("text message")),
       emailOtp: codeStep(sentTo("email")),
+      smsOtp: codeStep(sentTo("text message")),
       softwareTokenMfa: codeStep(() => "Enter the 6-digit code from your authenticator app."),
       selectMfaType: (context) =>
         ask(context, {
           title: "Verify it's you",
-          content: h(
-            "fieldset",
-            {},
-            h("legend", {}, "How do you want to get your code?"),
-            (context.mfaTypes ?? Object.keys(MFA_CHOICES)).map((type, index) =>
-              h("label", {}, h("input", { type: "radio", name: "mfaType", value: type, required: true, checked: index === 0 }),
-                MFA_CHOICES[type] ?? type),
-            ),
-          ),
+          content: choices("How do you want to get your code?", "mfaType",
+            (context.mfaTypes ?? Object.keys(MFA_CHOICES)).map((type) => [type, MFA_CHOICES[type] ?? type])),
           submit: "Continue",
         }).then((values) => values.mfaType),
+      // USER_AUTH without a usable preference: the factors this account can use.
+      selectChallenge: (context) => {
+        const offered = context.availableChallenges;
+        return ask(context, {
+          title: "Choose how to sign in",
+          intro: preferred && !offered.includes(preferred) && "That way of signing in isn't available for this account.",
+          content: choices("Sign in with", "factor", offered
+            .filter((factor) => factor !== "PASSWORD" || !offered.includes("PASSWORD_SRP"))
+            .map((factor) => [factor, FACTORS[factor] ?? factor])),
+          submit: "Continue",
+        }).then(({ factor }) => {
+          if (factor === "WEB_AUTHN") this.#status.textContent = PASSKEY_PROMPT;
+          return factor;
+        });
+      },
+      // USER_AUTH: a password factor chosen without a password.
+      password: (context) =>
+        ask(context, {
+          title: "Enter your password",
+          intro: ["Signing in as ", h("strong", {}, this.#lastUsername), "."],
+          content: passwordInput("Password", "password", "current-password"),
+          submit: "Sign in",
+        }).then((values) => values.password),
       mfaSetup: (context) =>
         ask(context, {
           title: "Set up your authenticator app",
@@ -415,7 +511,7 @@ export class CognitoLoginElement extends Base {
       intro: "Enter your username and we'll send you a code to choose a new password.",
       content: usernameInput(this.#lastUsername),
       submit: "Send code",
-      back: { label: "Back to sign in", onclick: () => this.#signInForm() },
+      links: [["Back to sign in", () => this.#signInForm()]],
       onsubmit: ({ username }, form) => {
         this.#lastUsername = username;
         this.#run(async () => {
@@ -430,10 +526,10 @@ export class CognitoLoginElement extends Base {
   #resetForm(username, delivery) {
     this.#show({
       title: "Choose a new password",
-      intro: delivery.destination ? `We sent a code to ${delivery.destination}.` : "We sent you a code.",
+      intro: sent("We sent a code", delivery),
       content: [codeInput(), passwordInput("New password", "newPassword", "new-password")],
       submit: "Reset password",
-      back: { label: "Back to sign in", onclick: () => this.#signInForm() },
+      links: [["Back to sign in", () => this.#signInForm()]],
       onsubmit: ({ code, newPassword }, form) =>
         this.#run(async () => {
           const auth = await this.ready;
@@ -443,14 +539,91 @@ export class CognitoLoginElement extends Base {
     });
   }
 
+  #signUpForm() {
+    this.#show({
+      title: "Create an account",
+      content: [
+        usernameInput(this.#lastUsername),
+        input("Email", { name: "email", type: "email", autocomplete: "email", spellcheck: "false" }),
+        passwordInput("Password", "password", "new-password"),
+      ],
+      submit: "Create account",
+      links: [["Back to sign in", () => this.#signInForm()]],
+      onsubmit: ({ username, email, password }, form) => {
+        this.#lastUsername = username;
+        this.#run(async () => {
+          const auth = await this.ready;
+          const result = await auth.signUp({ username, password, attributes: { email }, clientMetadata: this.#clientMetadata() });
+          if (result.userConfirmed) this.#signInForm({ status: "Your account is ready. Sign in." });
+          else this.#confirmForm(username, result.codeDelivery);
+        }, form);
+      },
+    });
+  }
+
+  /** The sign-up's confirmation code; a right one signs the new account in (ConfirmSignUp's Session). */
+  #confirmForm(username, delivery) {
+    this.#show({
+      title: "Confirm your account",
+      intro: sent("We sent a code", delivery),
+      content: codeInput(),
+      submit: "Confirm",
+      links: [
+        ["Resend code", async () => {
+          this.#error.textContent = this.#status.textContent = "";
+          try {
+            const auth = await this.ready;
+            const again = await auth.resendSignUpCode({ username, clientMetadata: this.#clientMetadata() });
+            this.#status.textContent = sent("We sent a new code", again);
+          } catch (error) {
+            this.#fail(error, this.#body.firstChild);
+          }
+        }],
+        ["Back to sign in", () => this.#signInForm()],
+      ],
+      onsubmit: ({ code }, form) =>
+        this.#run(async () => {
+          const auth = await this.ready;
+          // Signed in: the signedIn event shows it. No tokens (the client has no USER_AUTH): sign in.
+          const tokens = await auth.confirmSignUp({ username, code: code.trim(), autoSignIn: true, clientMetadata: this.#clientMetadata() });
+          if (!tokens) this.#signInForm({ status: "Your account is confirmed. Sign in." });
+        }, form),
+    });
+  }
+
   #signedIn(tokens) {
     this.#show({
       title: "Signed in",
-      content: h("p", { part: "intro" }, "You're signed in as ", h("strong", {}, tokens.username), "."),
+      content: [
+        h("p", { part: "intro" }, "You're signed in as ", h("strong", {}, tokens.username), "."),
+        this.#doors().includes("passkey") &&
+          h("button", { part: "button secondary", type: "button", onclick: (event) => this.#addPasskey(event.currentTarget) },
+            "Add a passkey"),
+      ],
       submit: "Sign out",
       onsubmit: (_, form) => this.#run(() => this.#auth.signOut(), form),
     });
     this.dispatchEvent(new CustomEvent("signed-in", { detail: tokens, bubbles: true, composed: true }));
+  }
+
+  /** Creates a passkey for the signed-in account (the browser's dialog). The button stays
+   *  focusable while it runs (aria-disabled), so a keyboard user keeps their place. */
+  async #addPasskey(button) {
+    if (button.hasAttribute("aria-disabled")) return;
+    this.#acted = true;
+    button.setAttribute("aria-disabled", "true");
+    this.#error.textContent = "";
+    this.#status.textContent = "Follow your browser's prompt to create a passkey.";
+    try {
+      await this.#auth.registerPasskey();
+      this.#status.textContent = "Passkey added. Next time, you can sign in with it.";
+    } catch (error) {
+      if (!button.isConnected) return; // signed out meanwhile
+      this.#status.textContent = "";
+      this.#fail(error, button.form);
+    } finally {
+      button.removeAttribute("aria-disabled");
+    }
   }
 
   #signedOut() {

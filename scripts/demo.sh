@@ -43,8 +43,10 @@ kill -0 "${pids[1]}" 2>/dev/null || { cat target/demo-web.log >&2; exit 1; }
 
 emulator="http://127.0.0.1:$emulator_port/"
 echo
-echo "  cognito-wasm demo:  http://127.0.0.1:$web_port/?endpoint=$emulator"
-echo "  drop-in element:    http://127.0.0.1:$web_port/login.html"
+# localhost, not 127.0.0.1: the demo pool's passkeys have relying party id localhost, and browsers
+# refuse an IP address as one (the server still listens on 127.0.0.1 only).
+echo "  cognito-wasm demo:  http://localhost:$web_port/?endpoint=$emulator"
+echo "  drop-in element:    http://localhost:$web_port/login.html"
 echo "  emulator:           $emulator (demo pool us-east-1_DemoPool1, client demo-client)"
 echo
 echo "  Ctrl-C stops the demo."

@@ -1,8 +1,11 @@
 // The playground: connection settings, ClientMetadata, one-click sign-in for the emulator's demo
-// users (each challenge answered with the demo pool's documented codes and answers), a manual
-// sign-in for any pool, a redacted timeline of every request, the token claims, and the triggers
-// the emulator ran with the ClientMetadata each received (from its /__log).
-import { CognitoAuth } from "/pkg/index.js";
+// users (each challenge answered with the demo pool's documented codes and answers; passkeys
+// through the browser's own dialog), a manual sign-in for any pool (USER_AUTH with a preferred
+// first factor or the choice), sign-up with its code, the signed-in account (getUser, passkeys
+// listed, added and deleted, a password change), a redacted timeline of every request, the
+// token claims, and the triggers the emulator ran with the ClientMetadata each received (from
+// its /__log).
+import { CognitoAuth, describeError } from "/pkg/index.js";
 import { SETTINGS_KEY, loadSettings } from "./settings.js";
 
 const DEMO_PASSWORD = "Passw0rd!";
@@ -17,6 +20,11 @@ const DEMO_USERS = [
   { username: "frank", title: "Migration", detail: "from a legacy directory", authFlow: "USER_PASSWORD_AUTH" },
   { username: "grace", title: "MFA choice", detail: "SELECT_MFA_TYPE, then TOTP", totpSecret: "GRACETOTPSECRETGRACETOTPSECRET22", mfaChoice: "SOFTWARE_TOKEN_MFA" },
   { username: "henry", title: "TOTP set-up", detail: "MFA_SETUP while signing in" },
+  // Passwordless: USER_AUTH with a preferred first factor, no password given.
+  { username: "ivy", title: "Email code", detail: "passwordless, EMAIL_OTP", authFlow: "USER_AUTH", preferredChallenge: "EMAIL_OTP", passwords: [undefined] },
+  { username: "jack", title: "SMS code", detail: "passwordless, SMS_OTP", authFlow: "USER_AUTH", preferredChallenge: "SMS_OTP", passwords: [undefined] },
+  // Without a passkey yet, SELECT_CHALLENGE: the demo picks her password (then Add a passkey).
+  { username: "kim", title: "Passkey", detail: "WEB_AUTHN once she has one", authFlow: "USER_AUTH", preferredChallenge: "WEB_AUTHN", passwords: [undefined], choice: "PASSWORD_SRP" },
 ];
 const $ = (id) => document.getElementById(id);
 
@@ -55,11 +63,16 @@ function saveSettings() {
 
 const isEmulator = () => /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(settings.endpoint);
 
+const SETTING_FIELDS = ["userPoolId", "clientId", "endpoint", "authFlow", "preferredChallenge"];
+
 function showSettings() {
   const form = $("settings");
-  for (const name of ["userPoolId", "clientId", "endpoint", "authFlow"]) form.elements[name].value = settings[name];
+  for (const name of SETTING_FIELDS) form.elements[name].value = settings[name];
+  const showPreferred = () => ($("preferred").hidden = settings.authFlow !== "USER_AUTH");
+  showPreferred();
   form.addEventListener("input", () => {
-    for (const name of ["userPoolId", "clientId", "endpoint", "authFlow"]) settings[name] = form.elements[name].value.trim();
+    for (const name of SETTING_FIELDS) settings[name] = form.elements[name].value.trim();
+    showPreferred();
     saveSettings();
     setSession(null);
   });
@@ -107,11 +120,21 @@ async function getAuth() {
 // ---- timeline ---------------------------------------------------------------------------------
 
 // Keys whose values never reach the screen: passwords, SRP values, codes, answers, sessions,
-// tokens, secrets and device verifiers.
-const SECRET_KEY = /PASSWORD|SECRET|^SRP_[AB]$|SALT|_CODE$|^ANSWER$|TOKEN|Token$|^Session$|Password|Code$|Verifier|Salt/;
+// tokens, secrets, device verifiers, and a passkey's signature and attestation.
+const SECRET_KEY = /PASSWORD|SECRET|^SRP_[AB]$|SALT|_CODE$|^ANSWER$|TOKEN|Token$|^Session$|Password|Code$|Verifier|Salt|^signature$|^attestationObject$/;
 
 function redact(value, key = "") {
   if (SECRET_KEY.test(key) && value != null) return "‹redacted›";
+  // WEB_AUTHN's CREDENTIAL answer and CREDENTIAL_REQUEST_OPTIONS are JSON text: shown parsed, redacted.
+  if (/^CREDENTIAL/.test(key) && typeof value === "string") value = parseJson(value);
+  // A passkey's clientDataJSON (base64url of JSON: type, challenge, origin) is shown decoded.
+  if (key === "clientDataJSON" && typeof value === "string") {
+    try {
+      value = JSON.parse(atob(value.replace(/-/g, "+").replace(/_/g, "/")));
+    } catch {
+      // not what WebAuthn gives: shown as it is
+    }
+  }
   if (Array.isArray(value)) return value.map((item) => redact(item));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
@@ -160,6 +183,10 @@ async function observedFetch(input, init = {}) {
     const response = await fetch(input, init);
     const body = redact(parseJson(await response.clone().text()));
     const ok = response.ok ? "ok" : "failed";
+    if (body?.ChallengeName === "WEB_AUTHN") {
+      queueMicrotask(() =>
+        addStep("step", "WEB_AUTHN", "the browser's passkey dialog (no webAuthn handler: the SDK calls navigator.credentials.get)"));
+    }
     item.querySelector(".line").append(
       h("span", { class: `result ${ok}` }, `${response.status} · ${typeof body === "object" ? summaryOf(body) : "unreadable"}`),
       h("span", { class: "ms" }, `${Math.round(performance.now() - started)} ms`),
@@ -218,6 +245,34 @@ const CHALLENGES = {
     form: () => ({ title: "Enter the emailed code", fields: [codeField] }),
     demo: () => ({ code: DEMO_CODE }),
     result: (values) => values.code,
+  },
+  smsOtp: {
+    describe: (c) => `sign-in code sent by SMS to ${c.destination}`,
+    form: () => ({ title: "Enter the SMS code", fields: [codeField] }),
+    demo: () => ({ code: DEMO_CODE }),
+    result: (values) => values.code,
+  },
+  selectChallenge: {
+    describe: (c) => `choose a first factor: ${c.availableChallenges.join(", ")}`,
+    form: (c) => ({ title: "Choose how to sign in", fields: [{ name: "factor", label: "First factor", options: c.availableChallenges }] }),
+    demo: (c, user) => {
+      const offered = c.availableChallenges;
+      if (user.preferredChallenge && !offered.includes(user.preferredChallenge)) {
+        addStep("note", `no ${user.preferredChallenge}`,
+          user.preferredChallenge === "WEB_AUTHN"
+            ? `${c.username} has no passkey yet: the demo signs in with her password. Add one under Account, sign out, then click her again.`
+            : `${user.preferredChallenge} is not offered to ${c.username}`);
+      }
+      const choice = user.choice ?? "PASSWORD_SRP";
+      return { factor: offered.includes(choice) ? choice : offered[0] };
+    },
+    result: (values) => values.factor,
+  },
+  password: {
+    describe: () => "the password of the chosen password factor",
+    form: () => ({ title: "Enter your password", fields: [{ name: "password", label: "Password", type: "password", autocomplete: "current-password" }] }),
+    demo: () => ({ password: DEMO_PASSWORD }),
+    result: (values) => values.password,
   },
   softwareTokenMfa: {
     describe: () => "code from the authenticator app",
@@ -287,9 +342,10 @@ function handlers(user, signal) {
   );
 }
 
-/** Shows a challenge form under the manual sign-in; resolves with its values. */
-function ask({ title, text = [], fields }, error, signal) {
-  const form = $("prompt");
+/** Shows a challenge form (under the manual sign-in, or in `target`); resolves with its values.
+ *  `extra`: another button, `{ label, onclick }`. */
+function ask({ title, text = [], fields, extra }, error, signal, target = "prompt") {
+  const form = $(target);
   const control = ({ name, label, options, ...attributes }) =>
     h("label", {}, label,
       options
@@ -303,6 +359,7 @@ function ask({ title, text = [], fields }, error, signal) {
       fields.map(control),
       h("div", { class: "row" },
         h("button", { type: "submit", class: "primary" }, "Continue"),
+        extra && h("button", { type: "button", class: "ghost", onclick: extra.onclick }, extra.label),
         h("button", { type: "button", class: "ghost", onclick: () => controller?.abort() }, "Cancel")),
     ].flat().filter(Boolean),
   );
@@ -343,9 +400,13 @@ async function act(title, task) {
   try {
     await task();
   } catch (error) {
-    if (error.name !== "AbortError") {
-      $("error").textContent = `${error.name}: ${error.message}`;
-      addStep("failed", error.name, error.message);
+    // The page's own Cancel aborts quietly; a refused passkey dialog (AbortError "cancelled",
+    // the browser's NotAllowedError as cause) is shown like any failure.
+    if (!controller?.signal.aborted) {
+      const cause = error.cause?.name ? ` (cause: ${error.cause.name})` : "";
+      $("error").replaceChildren(`${error.name}: ${error.message}${cause}`,
+        h("span", { class: "described" }, `describeError: “${describeError(error)}”`));
+      addStep("failed", error.name, `${error.message}${cause}`);
     }
   } finally {
     document.body.classList.remove("busy");
@@ -359,10 +420,13 @@ async function signIn(username, passwords, user) {
   const { signal } = controller;
   setStatus(`Signing in as ${username}…`);
   const authFlow = user?.authFlow ?? settings.authFlow;
+  const preferred = user?.preferredChallenge ?? settings.preferredChallenge;
+  const preferredChallenge = (authFlow === "USER_AUTH" && preferred) || undefined;
   const client = await getAuth();
   for (const [index, password] of passwords.entries()) {
     try {
-      return setSession(await client.signIn({ username, password, authFlow, signal, handlers: handlers(user, signal) }));
+      const options = { username, password, authFlow, preferredChallenge, signal, handlers: handlers(user, signal) };
+      return setSession(await client.signIn(options));
     } catch (error) {
       if (error.name !== "NotAuthorizedException" || index === passwords.length - 1) {
         setSession(await client.getTokens());
@@ -411,8 +475,16 @@ function claimsTable(title, claims, open) {
       h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, claimValue(name, value)))))));
 }
 
+let accountShown = null; // whose passkeys the Account card lists
+
 function setSession(tokens) {
   clearInterval(expiryTimer);
+  $("account").hidden = !tokens;
+  if (tokens?.username !== accountShown) {
+    accountShown = tokens?.username ?? null;
+    $("user-info").hidden = true;
+    if (tokens) showPasskeys();
+  }
   $("refresh").disabled = $("sign-out").disabled = !tokens;
   document.body.classList.toggle("signed-in", Boolean(tokens));
   $("claims").replaceChildren(...(tokens ? [claimsTable("ID token claims", tokens.idTokenPayload, true), claimsTable("Access token claims", tokens.accessTokenPayload, false)] : []));
@@ -451,6 +523,73 @@ function showTriggers(entries) {
   if (calls.length === 0) panel.append(h("p", { class: "empty" }, "No trigger ran for this action."));
 }
 
+// ---- sign-up and the account ------------------------------------------------------------------
+
+async function signUp(username, email, password) {
+  controller = new AbortController();
+  const { signal } = controller;
+  const client = await getAuth();
+  const result = await client.signUp({ username, password: password || undefined, attributes: { email } });
+  if (result.userConfirmed) {
+    addStep("note", "confirmed", `${username} was confirmed at once: sign in`);
+    return;
+  }
+  const resend = {
+    label: "Resend code",
+    onclick: () =>
+      client.resendSignUpCode({ username }).then(
+        (delivery) => addStep("note", "resent", `a new code went to ${delivery.destination}`),
+        (error) => addStep("failed", error.name, error.message),
+      ),
+  };
+  let error;
+  for (;;) {
+    const text = [`Code sent by email to ${result.codeDelivery?.destination ?? "the new user"}.`, "The demo pool's code is 123456."];
+    const { code } = await ask({ title: "Enter the emailed code", text, fields: [codeField], extra: resend }, error, signal, "sign-up-prompt");
+    addStep("step", "ConfirmSignUp", `the code, then autoSignIn${error ? ` (after ${error.name})` : ""}`);
+    try {
+      const tokens = await client.confirmSignUp({ username, code, autoSignIn: true });
+      setSession(tokens ?? (await client.getTokens()));
+      return;
+    } catch (refused) {
+      if (refused.name !== "CodeMismatchException" && refused.name !== "ExpiredCodeException") throw refused;
+      error = refused;
+    }
+  }
+}
+
+const dateOf = (ms) => (ms ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "?");
+
+/** Lists the signed-in user's passkeys, each with Delete. */
+async function showPasskeys() {
+  const list = $("passkeys");
+  let passkeys;
+  try {
+    passkeys = await (await getAuth()).listPasskeys();
+  } catch (error) {
+    list.replaceChildren(h("li", { class: "empty" }, `ListWebAuthnCredentials: ${error.name}: ${error.message}`));
+    return;
+  }
+  list.replaceChildren(
+    ...passkeys.map((passkey) =>
+      h("li", { "data-credential": passkey.credentialId },
+        h("span", { class: "who" },
+          h("strong", {}, passkey.name ?? "Passkey"),
+          h("span", {}, `added ${dateOf(passkey.createdAt)} · ${passkey.authenticatorAttachment ?? "attachment unknown"} · ${passkey.transports.join(", ") || "no transports"}`)),
+        h("button", {
+          type: "button",
+          class: "ghost small",
+          "aria-label": `Delete ${passkey.name ?? "passkey"}`,
+          onclick: () =>
+            act(`Delete ${passkey.name ?? "a passkey"}`, async () => {
+              await (await getAuth()).deletePasskey(passkey.credentialId);
+              await showPasskeys();
+            }),
+        }, "Delete"))),
+  );
+  if (passkeys.length === 0) list.append(h("li", { class: "empty" }, "No passkey yet."));
+}
+
 // ---- wiring -----------------------------------------------------------------------------------
 
 showSettings();
@@ -459,8 +598,44 @@ showUsers();
 $("manual").addEventListener("submit", (event) => {
   event.preventDefault();
   const { username, password } = Object.fromEntries(new FormData(event.target));
-  act(`Sign in as ${username}`, () => signIn(username, [password]));
+  act(`Sign in as ${username}`, () => signIn(username, [password || undefined]));
 });
+$("sign-up").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const { username, email, password } = Object.fromEntries(new FormData(event.target));
+  act(`Sign up ${username}`, () => signUp(username, email, password));
+});
+$("get-user").addEventListener("click", () =>
+  act("Get user", async () => {
+    const user = await (await getAuth()).getUser();
+    $("user-info").textContent = JSON.stringify(user, null, 2);
+    $("user-info").hidden = false;
+  }));
+$("add-passkey").addEventListener("click", () =>
+  act("Add a passkey", async () => {
+    const { credentialId } = await (await getAuth()).registerPasskey();
+    addStep("note", "passkey", `registered ${credentialId.slice(0, 16)}…`);
+    await showPasskeys();
+  }));
+$("change-password").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const { oldPassword, newPassword } = Object.fromEntries(new FormData(form));
+  act("Change password", async () => {
+    await (await getAuth()).changePassword({ oldPassword, newPassword });
+    form.reset();
+    addStep("note", "changed", "the password was changed (Reset the emulator's users to get the demo one back)");
+  });
+});
+
+// Passkeys need the page at http://localhost (the demo pool's relying party id).
+if (location.hostname !== "localhost") {
+  const here = new URL(location.href);
+  here.hostname = "localhost";
+  here.search = settings.endpoint ? `?endpoint=${encodeURIComponent(settings.endpoint)}` : "";
+  $("localhost-link").href = $("localhost-link").textContent = here.href;
+  $("localhost-notice").hidden = false;
+}
 $("refresh").addEventListener("click", () =>
   act("Refresh tokens", async () => setSession(await (await getAuth()).getTokens({ forceRefresh: true }))));
 $("sign-out").addEventListener("click", () =>

@@ -1,5 +1,6 @@
 // The element page: one <cognito-login> configured from the playground's settings (or
-// ?endpoint=), its events listed, a theme switcher, and the SRI snippet for this build.
+// ?endpoint=) with every sign-in door and sign-up, its events listed, a theme switcher, and the
+// SRI snippet for this build.
 import { loadSettings } from "./settings.js";
 
 const settings = loadSettings();
@@ -9,12 +10,23 @@ login.setAttribute("user-pool-id", settings.userPoolId);
 login.setAttribute("client-id", settings.clientId);
 if (settings.endpoint) login.setAttribute("endpoint", settings.endpoint);
 login.setAttribute("auth-flow", settings.authFlow);
+login.setAttribute("methods", "password passkey email-code sms-code");
+login.setAttribute("sign-up", "");
 login.setAttribute("client-metadata", JSON.stringify(settings.clientMetadata));
 login.setAttribute("storage", "sessionStorage");
 document.getElementById("login-slot").append(login);
 const target = document.getElementById("target");
 target.textContent = (settings.endpoint || "AWS").replace(/^https?:\/\//, "").replace(/\/$/, "");
 target.classList.toggle("local", /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(settings.endpoint));
+// Passkeys need the page at http://localhost (the demo pool's relying party id).
+if (location.hostname !== "localhost") {
+  const here = new URL(location.href);
+  here.hostname = "localhost";
+  here.search = settings.endpoint ? `?endpoint=${encodeURIComponent(settings.endpoint)}` : "";
+  const link = document.getElementById("localhost-link");
+  link.href = link.textContent = here.href;
+  document.getElementById("localhost-notice").hidden = false;
+}
 
 const events = document.getElementById("events");
 for (const type of ["signed-in", "signed-out", "error"]) {
@@ -43,5 +55,6 @@ document.getElementById("themes").addEventListener("click", (event) => {
     `<script src="https://YOUR-CDN/cognito-wasm@${version}/cognito-wasm.iife.js"\n` +
     `        integrity="sha384-${hash}"\n        crossorigin="anonymous"></script>\n\n` +
     `<cognito-login user-pool-id="${settings.userPoolId}"\n               client-id="${settings.clientId}"\n` +
+    `               methods="password passkey email-code sms-code" sign-up\n` +
     `               client-metadata='{"app":"playground"}'></cognito-login>`;
 })();

@@ -8,6 +8,7 @@ const DEFAULTS = {
   clientId: "demo-client",
   endpoint: "http://127.0.0.1:9229/",
   authFlow: "USER_SRP_AUTH",
+  preferredChallenge: "", // USER_AUTH's first factor; empty: the person chooses (SELECT_CHALLENGE)
   clientMetadata: { app: "playground", campaign: "spring-launch" },
 };
 

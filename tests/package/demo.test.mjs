@@ -72,13 +72,13 @@ test("the element page signs in through the script tag", async () => {
   await login.locator("#snippet").filter({ hasText: "sha384-" }).waitFor();
   await login.getByLabel("Username").fill("henry");
   await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await login.getByRole("button", { name: "Sign in" }).click();
+  await login.getByRole("button", { name: "Sign in", exact: true }).click();
   await login.getByRole("heading", { name: "Set up your authenticator app" }).waitFor();
   await screenshot(login, "element-totp-setup");
   await login.getByRole("button", { name: "Cancel" }).click();
   await login.getByLabel("Username").fill("alice");
   await login.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await login.getByRole("button", { name: "Sign in" }).click();
+  await login.getByRole("button", { name: "Sign in", exact: true }).click();
   await login.getByRole("heading", { name: "Signed in" }).waitFor();
   await login.locator("#events li").filter({ hasText: "signed-in · alice" }).waitFor();
   await screenshot(login, "element-signed-in");

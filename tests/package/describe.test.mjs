@@ -33,6 +33,39 @@ test("describeError: the third wrong code, an expired session, a client with a s
   assert.equal(text("NotAuthorizedException", "Password attempts exceeded"), "Too many attempts. Wait a little, then try again.");
 });
 
+test("describeError: passkeys (a cancelled dialog, a failed one, no WebAuthn) and sign-up", async () => {
+  const { describeError, CognitoAuthError } = await import(join(PKG, "index.js"));
+  const error = (name, message, details) => describeError(new CognitoAuthError(name, message, details));
+  const notAllowed = Object.assign(new Error("The operation either timed out or was not allowed."), { name: "NotAllowedError" });
+  const cancelled = error("AbortError", "The operation was cancelled.", { reason: "cancelled", cause: notAllowed });
+  assert.match(cancelled, /passkey request was cancelled or timed out/);
+  assert.match(cancelled, /try again/);
+  // Other aborts are not passkey dialogs: the caller's signal (even with a DOMException
+  // AbortError as its reason) and step.cancel() keep the engine's words.
+  const domAbort = Object.assign(new Error("signal is aborted without reason"), { name: "AbortError" });
+  assert.equal(error("AbortError", "The operation was aborted.", { reason: "aborted", cause: domAbort }), "The operation was aborted.");
+  assert.equal(error("AbortError", "The operation was cancelled.", { reason: "cancelled" }), "The operation was cancelled.");
+
+  assert.equal(error("PasskeyError", "InvalidStateError: The user attempted to register an authenticator that contains one of the credentials already registered with the relying party."),
+    "This device already has a passkey for your account.");
+  assert.match(error("PasskeyError", "SecurityError: This is an invalid domain."), /can't be used at this site's address/);
+  assert.match(error("PasskeyError", "UnknownError: something"), /passkey didn't work/);
+  assert.match(error("UnsupportedBrowser", "This browser has no WebAuthn, which passkeys need."), /can't use passkeys/);
+  // The classic script's own UnsupportedBrowser (no wasm SIMD) keeps its message.
+  assert.match(error("UnsupportedBrowser", "This browser lacks WebAssembly SIMD, which cognito-wasm.iife.js needs"), /lacks WebAssembly SIMD/);
+
+  assert.match(error("UsernameExistsException", "User already exists"), /username is taken/);
+  assert.match(error("AliasExistsException", "An account with the given email already exists."), /already exists/);
+  assert.equal(error("CodeMismatchException", "Invalid verification code provided, please try again."), "That code isn't right. Check it and try again.");
+  // The service's wording, and the emulator's.
+  assert.equal(error("InvalidPasswordException", "Password did not conform with policy: Password not long enough"),
+    "Choose a stronger password: it is too short.");
+  assert.equal(error("InvalidPasswordException", "Password does not conform to policy: Password must have symbol characters"),
+    "Choose a stronger password: it must have symbol characters.");
+  assert.equal(error("InvalidPasswordException", "Provided password cannot be used for security reasons."),
+    "Provided password cannot be used for security reasons.");
+});
+
 // The smallest real sign-in, as bench/entries/cognito-wasm-signin.mjs is (the bundle-size
 // comparison's app), and the same app showing an error's text.
 const SIGN_IN = `import { CognitoAuth } from "cognito-wasm";

@@ -48,7 +48,7 @@ export async function openElement(browser, url) {
 export async function typeSignIn(page, username, password = PASSWORD) {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** The text of the element's current step (heading, messages and form), as a person sees it. */
@@ -59,3 +59,42 @@ export async function assertQuiet(page) {
   assert.deepEqual(await page.violations(), []);
   assert.deepEqual(page.problems.filter((problem) => !problem.includes("status of 400")), []);
 }
+
+/** A URL of the static server at http://localhost (a passkey's relying party id cannot be an IP). */
+export const atLocalhost = (url) => url.replace("//127.0.0.1:", "//localhost:");
+
+/**
+ * Chromium's virtual authenticator in `page` (through CDP), answering the browser's passkey
+ * dialog at once; `options` override the defaults (e.g. `isUserConsenting: false`: the person
+ * refuses). `credentials()` lists what it holds; `remove()` takes it away.
+ */
+export async function addAuthenticator(page, options = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      ...options,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
+    remove: () => cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }),
+  };
+}
+
+/** The element's buttons (its form's and links) by their text. */
+export const buttonTexts = (page) =>
+  shadow(page, (el) => [...el.shadowRoot.querySelectorAll("button")].map((button) => button.textContent));
+
+/** What has focus inside the element: a field's name, a button's text, or null. */
+export const focusedText = (page) =>
+  shadow(page, (el) => {
+    const active = el.shadowRoot.activeElement;
+    return active ? (active.getAttribute("name") ?? active.textContent) : null;
+  });

@@ -35,6 +35,8 @@ export function Login({ onSignedIn }: { onSignedIn: (tokens: Tokens) => void }) 
         client-id="client"
         endpoint="http://127.0.0.1:9229/"
         auth-flow="CUSTOM_WITH_SRP"
+        methods="password passkey email-code"
+        sign-up
         storage="sessionStorage"
         client-metadata={JSON.stringify({ app: "react" })}
         autofocus
@@ -63,6 +65,9 @@ export function Profile({ tokens }: { tokens: Tokens }) {
   );
 }
 
+/** The only door USER_AUTH's choice; no sign-up. */
+export const choiceOnly = <cognito-login user-pool-id="p" client-id="c" methods="choice" sign-up={false} />;
+
 export const wrong = (tokens: Tokens, element: CognitoLoginElement) => [
   // @ts-expect-error an ID token's email may be absent
   ((): string => tokens.idTokenPayload.email)(),
@@ -72,6 +77,8 @@ export const wrong = (tokens: Tokens, element: CognitoLoginElement) => [
   element.addEventListener("signed-in", (event: CustomEvent<CognitoAuthError>) => void event),
   // @ts-expect-error auth-flow is one of the four flow names
   <cognito-login user-pool-id="p" client-id="c" auth-flow="SRP" />,
+  // @ts-expect-error methods are password, passkey, email-code, sms-code and choice
+  <cognito-login user-pool-id="p" client-id="c" methods="passkeys" />,
   // @ts-expect-error storage is memory, localStorage or sessionStorage
   <cognito-login user-pool-id="p" client-id="c" storage="cookies" />,
   // @ts-expect-error client-id is required
