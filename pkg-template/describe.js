@@ -37,6 +37,8 @@ export function describeError(error) {
     if (/^Invalid session for the user\.?$/.test(message)) return "Too many wrong codes. Please start again.";
     if (/session/i.test(message)) return "This sign-in took too long. Please start again.";
     if (/attempts exceeded/i.test(message)) return TOO_MANY;
+    // Cognito refused the passkey's signature (an unknown or deleted credential).
+    if (error.challengeName === "WEB_AUTHN") return "Your passkey wasn't accepted. Sign in another way.";
   }
   // A passkey dialog the person closed, or that timed out: the engine's AbortError carries the
   // browser's NotAllowedError (or AbortError) as its cause.

@@ -50,7 +50,7 @@ export class CognitoAuthError extends Error {
   retryable: boolean;
   /** `x-amzn-RequestId` of the failed call, when the service answered. */
   requestId?: string;
-  /** For `ChallengeHandlerMissing`: the challenge nobody handles. */
+  /** For `ChallengeHandlerMissing`: the challenge nobody handles; for a service error: the challenge whose answer it refused. */
   challengeName?: string;
   /** For `AbortError`: the caller's signal (`aborted`), `step.cancel()`, `dispose()`, `signOut()`, or a newer sign-in. */
   reason?: AbortReason;

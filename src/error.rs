@@ -74,6 +74,8 @@ pub struct ServiceError {
     pub status: u16,
     /// `x-amzn-RequestId`, when sent.
     pub request_id: Option<String>,
+    /// The challenge whose answer was refused, when the call answered one.
+    pub challenge_name: Option<String>,
 }
 
 impl ServiceError {
@@ -223,6 +225,14 @@ impl Error {
             Self::Service(e) => e.request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// The error, noting the challenge whose answer it refused.
+    pub fn answering(mut self, challenge: Option<String>) -> Self {
+        if let Self::Service(error) = &mut self {
+            error.challenge_name = challenge;
+        }
+        self
     }
 
     /// Whether this is the named Cognito error.

@@ -432,6 +432,11 @@ impl SignIn {
         state: State,
         error: Error,
     ) -> Result<Step, Error> {
+        let answered = match &state {
+            State::AwaitChallengeReply { asked: Some(asked) } => Some(asked.challenge.name.clone()),
+            _ => None,
+        };
+        let error = error.answering(answered);
         match state {
             State::AwaitChallengeReply { asked: Some(asked) }
                 if asked.handler.may_retry_after(&error) =>

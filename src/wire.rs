@@ -193,6 +193,7 @@ impl HttpReply<'_> {
             message: message.unwrap_or("The service returned an error.").into(),
             status: self.status,
             request_id: self.request_id.map(String::from),
+            challenge_name: None,
         }))
     }
 }

@@ -273,6 +273,30 @@ fn step_answers_carry_their_metadata_and_a_wrong_code_is_asked_again() {
 }
 
 #[test]
+fn a_refused_answer_names_its_challenge_and_a_first_call_error_does_not() {
+    let mut driver = Driver::created(CONFIG);
+    let id = to_sms_question(&mut driver, false);
+    driver.on(id, r#""on":"answer","value":"123456""#);
+    let failed = driver.fail(id, 400, "ExpiredCodeException");
+    assert_eq!(text(&failed, "do"), "fail", "{failed:?}");
+    assert_eq!(
+        path(&failed, &["error", "name"]).and_then(Json::as_str),
+        Some("ExpiredCodeException")
+    );
+    assert_eq!(
+        path(&failed, &["error", "challengeName"]).and_then(Json::as_str),
+        Some("SMS_MFA")
+    );
+    let action = driver.start(
+        "signIn",
+        r#"{"username":"bob","password":"p","authFlow":"USER_PASSWORD_AUTH"}"#,
+    );
+    let failed = driver.fail(op(&action), 400, "NotAuthorizedException");
+    assert_eq!(text(&failed, "do"), "fail", "{failed:?}");
+    assert!(path(&failed, &["error", "challengeName"]).is_none());
+}
+
+#[test]
 fn handler_answers_that_cannot_be_used_end_the_sign_in() {
     let mut driver = Driver::created(CONFIG);
     let id = to_sms_question(&mut driver, true);

@@ -297,6 +297,7 @@ impl AccountCall {
                         message: "The TOTP code was not accepted.".into(),
                         status: 200,
                         request_id: None,
+                        challenge_name: None,
                     }));
                 }
                 "null".into()

@@ -240,6 +240,9 @@ pub fn error_json(error: &Error) -> String {
         Error::ChallengeHandlerMissing { challenge_name } => {
             json.str("challengeName", challenge_name);
         }
+        Error::Service(service) => {
+            json.opt_str("challengeName", service.challenge_name.as_deref());
+        }
         Error::Abort(reason) => {
             json.str("reason", reason.name());
         }

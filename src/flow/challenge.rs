@@ -370,6 +370,7 @@ impl SignIn {
                 message: "The TOTP code was not accepted.".into(),
                 status: 200,
                 request_id: None,
+                challenge_name: None,
             });
             return Ok(self.ask(asked, Some(refused)));
         }

@@ -134,10 +134,17 @@ describe("passkeys", () => {
   test("a tampered assertion (bogus signature) is refused by the emulator", async () => {
     await registerKim();
     await authenticator.cdp.send("WebAuthn.setResponseOverrideBits", { authenticatorId: authenticator.id, isBogusSignature: true });
-    const result = await run(async (auth) =>
-      auth.signIn({ username: "kim", authFlow: "USER_AUTH", preferredChallenge: "WEB_AUTHN" }).then(() => "signed in", (e) => e.name),
+    const result = await run(async (auth, sdk) =>
+      auth.signIn({ username: "kim", authFlow: "USER_AUTH", preferredChallenge: "WEB_AUTHN" }).then(
+        () => "signed in",
+        (e) => ({ name: e.name, challengeName: e.challengeName, text: sdk.describeError(e) }),
+      ),
     );
-    assert.equal(assertOk(result), "NotAuthorizedException");
+    assert.deepEqual(assertOk(result), {
+      name: "NotAuthorizedException",
+      challengeName: "WEB_AUTHN",
+      text: "Your passkey wasn't accepted. Sign in another way.",
+    });
   });
 
   test("deletePasskey removes it; without WebAuthn registering is UnsupportedBrowser", async () => {

@@ -31,6 +31,8 @@ test("describeError: the third wrong code, an expired session, a client with a s
   assert.equal(text("InvalidConfig", "App client demo-secret-client has a client secret … (Cognito: … SECRET_HASH was not received)"), secret);
   assert.equal(text("NotAuthorizedException", "Incorrect username or password."), "Incorrect username or password.");
   assert.equal(text("NotAuthorizedException", "Password attempts exceeded"), "Too many attempts. Wait a little, then try again.");
+  const passkey = { name: "NotAuthorizedException", message: "Incorrect username or password.", challengeName: "WEB_AUTHN" };
+  assert.equal(describeError(passkey), "Your passkey wasn't accepted. Sign in another way.");
 });
 
 test("describeError: passkeys (a cancelled dialog, a failed one, no WebAuthn) and sign-up", async () => {
