@@ -9,14 +9,14 @@
 
 use std::sync::OnceLock;
 
+use cognito_wasm::client::Environment;
+use cognito_wasm::engine::Engine;
 use cognito_wasm::json::Json;
 use cognito_wasm::srp::{
     pad_hex_bytes, parse_hex, scrambler, Credentials, EphemeralSecret, SessionKey, SrpClient,
 };
 use cognito_wasm::timestamp::{format_timestamp, parse_timestamp};
 use cognito_wasm::wire::{AuthReply, HttpReply};
-use cognito_wasm::client::Environment;
-use cognito_wasm::engine::Engine;
 use cognito_wasm::{base64, Error, SrpError};
 
 /// A fuzz entry: arbitrary bytes in, a panic only when an invariant breaks.
@@ -302,13 +302,30 @@ pub fn engine(data: &[u8]) {
             continue;
         };
         let text = String::from_utf8_lossy(rest);
-        let op = ops.get(usize::from(kind >> 4) % ops.len().max(1)).copied().unwrap_or(0);
+        let op = ops
+            .get(usize::from(kind >> 4) % ops.len().max(1))
+            .copied()
+            .unwrap_or(0);
         let quoted = Json::String(text.to_string()).encode();
         let (event, body) = match kind & 15 {
-            0 => (format!(r#"{{"start":"signIn","options":{text}}}"#), String::new()),
-            1 => (format!(r#"{{"op":{op},"on":"reply","status":200,"headers":{{}}}}"#), text.to_string()),
-            2 => (format!(r#"{{"op":{op},"on":"reply","status":400,"headers":{{"x-amzn-errortype":{quoted}}}}}"#), text.to_string()),
-            3 => (format!(r#"{{"op":{op},"on":"answer","value":{text}}}"#), String::new()),
+            0 => (
+                format!(r#"{{"start":"signIn","options":{text}}}"#),
+                String::new(),
+            ),
+            1 => (
+                format!(r#"{{"op":{op},"on":"reply","status":200,"headers":{{}}}}"#),
+                text.to_string(),
+            ),
+            2 => (
+                format!(
+                    r#"{{"op":{op},"on":"reply","status":400,"headers":{{"x-amzn-errortype":{quoted}}}}}"#
+                ),
+                text.to_string(),
+            ),
+            3 => (
+                format!(r#"{{"op":{op},"on":"answer","value":{text}}}"#),
+                String::new(),
+            ),
             4 => {
                 for _ in 0..MAX_STEPS {
                     if !engine.work(&mut env, op) {
@@ -317,16 +334,37 @@ pub fn engine(data: &[u8]) {
                 }
                 (format!(r#"{{"op":{op},"on":"computed"}}"#), String::new())
             }
-            5 => (format!(r#"{{"op":{op},"on":"loaded","values":[{quoted}]}}"#), String::new()),
+            5 => (
+                format!(r#"{{"op":{op},"on":"loaded","values":[{quoted}]}}"#),
+                String::new(),
+            ),
             6 => (format!(r#"{{"op":{op},"on":"stored"}}"#), String::new()),
             7 => (format!(r#"{{"op":{op},"on":"settled"}}"#), String::new()),
             8 => (format!(r#"{{"op":{op},"on":"locked"}}"#), String::new()),
-            9 => (format!(r#"{{"op":{op},"on":"passkey","credential":{text}}}"#), String::new()),
-            10 => (format!(r#"{{"op":{op},"on":"abort","reason":{quoted}}}"#), String::new()),
-            11 => (format!(r#"{{"start":{quoted},"options":{{}}}}"#), String::new()),
-            12 => (format!(r#"{{"start":"sync","options":{{"record":{quoted}}}}}"#), String::new()),
-            13 => (format!(r#"{{"op":{op},"on":"reply","failure":"timeout"}}"#), String::new()),
-            14 => (format!(r#"{{"start":"getTokens","options":{{"forceRefresh":true}}}}"#), String::new()),
+            9 => (
+                format!(r#"{{"op":{op},"on":"passkey","credential":{text}}}"#),
+                String::new(),
+            ),
+            10 => (
+                format!(r#"{{"op":{op},"on":"abort","reason":{quoted}}}"#),
+                String::new(),
+            ),
+            11 => (
+                format!(r#"{{"start":{quoted},"options":{{}}}}"#),
+                String::new(),
+            ),
+            12 => (
+                format!(r#"{{"start":"sync","options":{{"record":{quoted}}}}}"#),
+                String::new(),
+            ),
+            13 => (
+                format!(r#"{{"op":{op},"on":"reply","failure":"timeout"}}"#),
+                String::new(),
+            ),
+            14 => (
+                format!(r#"{{"start":"getTokens","options":{{"forceRefresh":true}}}}"#),
+                String::new(),
+            ),
             _ => (text.to_string(), String::new()),
         };
         let action = check_action(&engine.handle(&mut env, &event, &body));
@@ -352,7 +390,11 @@ pub fn stored(data: &[u8]) {
         "",
     ));
     let record = Json::String(String::from_utf8_lossy(session).into_owned()).encode();
-    let created = engine.handle(&mut env, &format!(r#"{{"op":{load},"on":"loaded","values":[{record}]}}"#), "");
+    let created = engine.handle(
+        &mut env,
+        &format!(r#"{{"op":{load},"on":"loaded","values":[{record}]}}"#),
+        "",
+    );
     check_action(&created);
     let sign_in = check_action(&engine.handle(
         &mut env,
@@ -360,7 +402,11 @@ pub fn stored(data: &[u8]) {
         "",
     ));
     let record = Json::String(String::from_utf8_lossy(device).into_owned()).encode();
-    check_action(&engine.handle(&mut env, &format!(r#"{{"op":{sign_in},"on":"loaded","values":[{record}]}}"#), ""));
+    check_action(&engine.handle(
+        &mut env,
+        &format!(r#"{{"op":{sign_in},"on":"loaded","values":[{record}]}}"#),
+        "",
+    ));
     check_action(&engine.handle(&mut env, r#"{"start":"getTokens","options":{}}"#, ""));
 }
 
@@ -368,11 +414,20 @@ pub fn stored(data: &[u8]) {
 /// Returns the op.
 fn check_action(text: &str) -> u32 {
     let action = Json::parse(text).unwrap_or_else(|_| panic!("an action that is not JSON: {text}"));
-    let op = action.get("op").and_then(Json::as_u64).expect("an action names its op");
-    let effect = action.get("do").and_then(Json::as_str).expect("an action names its effect");
+    let op = action
+        .get("op")
+        .and_then(Json::as_u64)
+        .expect("an action names its op");
+    let effect = action
+        .get("do")
+        .and_then(Json::as_str)
+        .expect("an action names its effect");
     if effect == "fail" {
         let error = action.get("error").expect("a failure carries its error");
-        assert!(error.get("name").and_then(Json::as_str).is_some_and(|n| !n.is_empty()));
+        assert!(error
+            .get("name")
+            .and_then(Json::as_str)
+            .is_some_and(|n| !n.is_empty()));
         assert!(error.get("message").and_then(Json::as_str).is_some());
     }
     u32::try_from(op).expect("op ids fit u32")
