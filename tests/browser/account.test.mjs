@@ -1,29 +1,13 @@
 // The signed-in user's account against the emulator in headless Chromium: every call, with
 // the refused ones (a wrong old password, a wrong verification code) and deleteUser.
-import { after, before, beforeEach, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { startStack } from "./harness.mjs";
-import { assertOk, enginePage, runIn } from "./support.mjs";
+import { assertOk, engineSuite } from "./support.mjs";
 
-let emulator;
-let site;
-let browser;
-let stop;
-let page;
-
-before(async () => ({ emulator, server: site, browser, stop } = await startStack()));
-
-after(() => stop?.());
-
-beforeEach(async () => {
-  await emulator.reset();
-  if (page) await page.close();
-  page = await enginePage(browser, site, emulator);
-});
-
-const run = (...args) => runIn(page, emulator, ...args);
-const calls = async (operation) => (await emulator.log()).filter((e) => e.operation === operation);
+const stack = engineSuite();
+const run = stack.run;
+const calls = async (operation) => (await stack.emulator.log()).filter((e) => e.operation === operation);
 
 test("changePassword: a wrong old password is refused; the new one signs in", async () => {
   const result = await run(async (auth) => {
@@ -154,6 +138,6 @@ test("account calls refresh expiring tokens first", async () => {
     }
   });
   assert.equal(assertOk(result), "alice");
-  const ops = (await emulator.log()).map((e) => e.operation);
+  const ops = (await stack.emulator.log()).map((e) => e.operation);
   assert.deepEqual(ops.slice(-2), ["GetTokensFromRefreshToken", "GetUser"]);
 });

@@ -1,29 +1,13 @@
 // The API around the engine in headless Chromium against the emulator: the step API, the
 // snapshot and subscribe contract, what supersedes or ends a sign-in, request timeouts, the
 // signal every handler and step gets, dispose, and how loading and configuration fail.
-import { after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { startStack } from "./harness.mjs";
-import { META, POOL, assertOk, enginePage, runIn } from "./support.mjs";
+import { META, POOL, assertOk, engineSuite } from "./support.mjs";
 
-let emulator;
-let site;
-let browser;
-let stop;
-let page;
-
-before(async () => ({ emulator, server: site, browser, stop } = await startStack()));
-
-after(() => stop?.());
-
-beforeEach(async () => {
-  await emulator.reset();
-  if (page) await page.close();
-  page = await enginePage(browser, site, emulator);
-});
-
-const run = (...args) => runIn(page, emulator, ...args);
+const stack = engineSuite();
+const run = stack.run;
 
 const smsCalls = (log) => log.filter((e) => e.challengeName === "SMS_MFA");
 
@@ -74,7 +58,7 @@ describe("step API", () => {
     assert.equal(value.stale, "InvalidState", "an answered step cannot be answered again");
     assert.deepEqual(value.done, { done: true, username: "bob", claims: "bob" });
     assert.deepEqual(result.events.map((e) => e.name), ["signedIn"]);
-    const sms = smsCalls(await emulator.log());
+    const sms = smsCalls(await stack.emulator.log());
     assert.deepEqual(sms.map((e) => e.outcome), ["error:CodeMismatchException", "tokens"]);
     assert.equal(sms[0].clientMetadata.step, undefined);
     assert.equal(sms[1].clientMetadata.step, "second", "the step's metadata goes on its own call");
@@ -89,7 +73,7 @@ describe("step API", () => {
       return { challenge: again.challengeName, error: again.error?.name, done: done.done };
     });
     assert.deepEqual(assertOk(result), { challenge: "SMS_MFA", error: "HandlerError", done: true });
-    assert.equal(smsCalls(await emulator.log()).length, 1, "nothing was sent for the unusable answer");
+    assert.equal(smsCalls(await stack.emulator.log()).length, 1, "nothing was sent for the unusable answer");
   });
 
   test("a sign-in without challenges resolves to a done step", async () => {
@@ -171,7 +155,7 @@ describe("snapshot and subscribe", () => {
       });
       localStorage.clear();
       return { status: first.status, username: first.username, restored: event.restored, user: event.username };
-    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url, storage: "localStorage" } }, { storage: "localStorage" });
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: stack.emulator.url, storage: "localStorage" } }, { storage: "localStorage" });
     assert.deepEqual(assertOk(result), { status: "signedIn", username: "alice", restored: true, user: "alice" });
   });
 });
@@ -233,19 +217,19 @@ describe("concurrency", () => {
       });
       const refresh = await stale.getTokens().then(() => "refreshed", (e) => e.name);
       return { grace: grace.username, refresh, snapshot: auth.getSnapshot().username };
-    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url } });
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: stack.emulator.url } });
     const value = assertOk(result);
     assert.equal(value.grace, "frank");
     assert.equal(value.snapshot, "frank");
     assert.equal(value.refresh, "NotAuthorizedException");
-    const revocations = (await emulator.log()).filter((e) => e.operation === "RevokeToken");
+    const revocations = (await stack.emulator.log()).filter((e) => e.operation === "RevokeToken");
     assert.equal(revocations.length, 1, "alice's token, once");
   });
 });
 
 describe("timeouts, signals, dispose", () => {
   test("a request that does not answer in time is retried, then fails with TimeoutError", async () => {
-    await emulator.fault({ operation: "InitiateAuth", count: 10, kind: "delay", delayMs: 2000 });
+    await stack.emulator.fault({ operation: "InitiateAuth", count: 10, kind: "delay", delayMs: 2000 });
     const result = await run(async (auth) => {
       const started = performance.now();
       const error = await auth.signIn({ username: "alice", password: "Passw0rd!" }).catch((e) => e);
@@ -259,7 +243,7 @@ describe("timeouts, signals, dispose", () => {
   });
 
   test("one slow reply is retried after the timeout and the sign-in succeeds", async () => {
-    await emulator.fault({ operation: "InitiateAuth", count: 1, kind: "delay", delayMs: 2000 });
+    await stack.emulator.fault({ operation: "InitiateAuth", count: 1, kind: "delay", delayMs: 2000 });
     const result = await run(async (auth) => (await auth.signIn({ username: "alice", password: "Passw0rd!" })).username, {}, { requestTimeoutMs: 500 });
     assert.equal(assertOk(result), "alice");
   });
@@ -351,7 +335,7 @@ describe("configuration and loading", () => {
   });
 
   test("a .wasm URL that serves HTML is a WasmLoadError that says so; a good URL then works", async () => {
-    const value = await page.evaluate(async () => {
+    const value = await stack.page.evaluate(async () => {
       const { init, CognitoAuth, CognitoAuthError } = await import("/pkg/index.js");
       const error = await init({ module_or_path: new URL("/tests/browser/pages/engine.html", location.href) }).catch((e) => e);
       const again = await CognitoAuth.create({ userPoolId: "us-east-1_DemoPool1", clientId: "demo-client" }).catch((e) => e.name);

@@ -1,40 +1,23 @@
 // The sign-in engine in headless Chromium against the project's emulator: every flow and
 // challenge with the demo users, ClientMetadata on every step (checked through /__log),
 // wrong codes, missing handlers, abort, the emulator's faults, refresh, sign-out, devices.
-import { after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { startStack } from "./harness.mjs";
 import {
   META,
   POOL,
   assertMetadataOnEveryAuthCall,
   assertOk,
   emulatorClientSecret,
-  enginePage,
-  runIn,
+  engineSuite,
   signIn,
   triggers,
   userTotpSecret,
 } from "./support.mjs";
 
-let emulator;
-let site;
-let browser;
-let stop;
-let page;
-
-before(async () => ({ emulator, server: site, browser, stop } = await startStack()));
-
-after(() => stop?.());
-
-beforeEach(async () => {
-  await emulator.reset();
-  if (page) await page.close();
-  page = await enginePage(browser, site, emulator);
-});
-
-const run = (...args) => runIn(page, emulator, ...args);
+const stack = engineSuite();
+const run = stack.run;
 
 describe("sign-in flows", () => {
   test("alice signs in with SRP; metadata reaches every call and the documented triggers", async () => {
@@ -47,7 +30,7 @@ describe("sign-in flows", () => {
     assert.equal(value.hasRefresh, true);
     assert.deepEqual(result.events, [{ name: "signedIn", detail: null }]);
 
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     const ops = log.map((e) => `${e.operation}:${e.authFlow ?? e.challengeName}`);
     assert.deepEqual(ops, ["InitiateAuth:USER_SRP_AUTH", "RespondToAuthChallenge:PASSWORD_VERIFIER"]);
     assertMetadataOnEveryAuthCall(log, { ...META, step: "call" });
@@ -58,7 +41,7 @@ describe("sign-in flows", () => {
       assert.ok(fired, `${name} ran`);
       assert.equal(fired.clientMetadata?.step, "call", `${name} got RespondToAuthChallenge's metadata`);
     }
-    assert.deepEqual(page.problems, []);
+    assert.deepEqual(stack.page.problems, []);
   });
 
   test("a wrong password is a NotAuthorizedException without the password in it", async () => {
@@ -84,7 +67,7 @@ describe("sign-in flows", () => {
   test("USER_PASSWORD_AUTH migrates frank from the legacy directory", async () => {
     const result = await run(signIn, { username: "frank", authFlow: "USER_PASSWORD_AUTH" });
     assert.equal(assertOk(result).username, "frank");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     const [migration] = triggers(log, "UserMigration");
     assert.ok(migration, "UserMigration ran");
     assert.equal(migration.validationData?.app, "engine-test");
@@ -111,7 +94,7 @@ describe("sign-in flows", () => {
     assert.deepEqual(value.seen.map((s) => [s.attempt, s.error]), [[1, null], [2, "CodeMismatchException"]]);
     assert.match(value.seen[0].destination, /\*/);
     assert.equal(value.seen[0].medium, "SMS");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     assertMetadataOnEveryAuthCall(log);
     const sms = log.filter((e) => e.challengeName === "SMS_MFA");
     assert.deepEqual(sms.map((e) => e.outcome), ["error:CodeMismatchException", "tokens"]);
@@ -128,7 +111,7 @@ describe("sign-in flows", () => {
       return tokens.username;
     }, { secret });
     assert.equal(assertOk(result), "carol");
-    assertMetadataOnEveryAuthCall(await emulator.log());
+    assertMetadataOnEveryAuthCall(await stack.emulator.log());
   });
 
   test("dave sets a new password with the required attributes, then signs in with it", async () => {
@@ -152,7 +135,7 @@ describe("sign-in flows", () => {
     const value = assertOk(result);
     assert.ok(Array.isArray(value.required));
     assert.equal(value.username, "dave");
-    assertMetadataOnEveryAuthCall(await emulator.log());
+    assertMetadataOnEveryAuthCall(await stack.emulator.log());
   });
 
   test("erin: CUSTOM_WITH_SRP rounds with per-step metadata reaching Define/Create/Verify", async () => {
@@ -175,7 +158,7 @@ describe("sign-in flows", () => {
     assert.equal(value.username, "erin");
     assert.ok(value.questions.length >= 2, "a wrong answer is asked again");
     assert.equal(value.questions[1].attempt, 2);
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     assertMetadataOnEveryAuthCall(log);
     const custom = log.filter((e) => e.challengeName === "CUSTOM_CHALLENGE");
     assert.deepEqual(custom.map((e) => e.clientMetadata.round), ["1", "2"]);
@@ -195,7 +178,7 @@ describe("sign-in flows", () => {
       return tokens.username;
     });
     assert.equal(assertOk(result), "erin");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     assert.equal(log[0].authFlow, "CUSTOM_AUTH");
     assert.ok(!log.some((e) => e.challengeName === "PASSWORD_VERIFIER"));
   });
@@ -219,7 +202,7 @@ describe("sign-in flows", () => {
     const value = assertOk(result);
     assert.ok(value.types.includes("SMS_MFA") && value.types.includes("SOFTWARE_TOKEN_MFA"));
     assert.equal(value.username, "grace");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     assertMetadataOnEveryAuthCall(log);
     assert.ok(log.some((e) => e.challengeName === "SELECT_MFA_TYPE"));
   });
@@ -248,7 +231,7 @@ describe("sign-in flows", () => {
     const value = assertOk(result);
     assert.match(value.setup.uri, /^otpauth:\/\/totp\/.+secret=/);
     assert.equal(value.username, "henry");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     const ops = log.map((e) => e.operation);
     assert.ok(ops.includes("AssociateSoftwareToken") && ops.includes("VerifySoftwareToken"));
     assert.ok(log.some((e) => e.challengeName === "MFA_SETUP"));
@@ -305,7 +288,7 @@ describe("handlers and abort", () => {
   });
 
   test("abort during a slow reply rejects with AbortError", async () => {
-    await emulator.fault({ operation: "InitiateAuth", count: 1, kind: "delay", delayMs: 3000 });
+    await stack.emulator.fault({ operation: "InitiateAuth", count: 1, kind: "delay", delayMs: 3000 });
     const result = await run(async (auth) => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 200);
@@ -365,7 +348,7 @@ describe("SRP math in slices", () => {
     const value = assertOk(await run(slicedSignIn, { abortAt: 180 }));
     assert.equal(value.error, "AbortError");
     assert.equal(value.yields, 180, "stopped at the first yield after the abort");
-    const calls = (await emulator.log()).map((entry) => entry.operation);
+    const calls = (await stack.emulator.log()).map((entry) => entry.operation);
     assert.deepEqual(calls, ["InitiateAuth"], "the claim was never sent");
   });
 });
@@ -373,34 +356,34 @@ describe("SRP math in slices", () => {
 describe("faults and retries", () => {
   for (const kind of ["http500", "throttle", "drop"]) {
     test(`InitiateAuth ${kind} once is retried`, async () => {
-      await emulator.fault({ operation: "InitiateAuth", count: 1, kind });
+      await stack.emulator.fault({ operation: "InitiateAuth", count: 1, kind });
       const result = await run(signIn, { username: "alice" });
       assert.equal(assertOk(result).username, "alice");
-      const log = await emulator.log();
+      const log = await stack.emulator.log();
       assert.equal(log.filter((e) => e.operation === "InitiateAuth").length, 2);
     });
   }
 
   test("a throttled PASSWORD_VERIFIER restarts from InitiateAuth instead of re-sending", async () => {
-    await emulator.fault({ operation: "RespondToAuthChallenge", count: 1, kind: "throttle" });
+    await stack.emulator.fault({ operation: "RespondToAuthChallenge", count: 1, kind: "throttle" });
     const result = await run(signIn, { username: "alice" });
     assert.equal(assertOk(result).username, "alice");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     const ops = log.map((e) => e.operation);
     assert.deepEqual(ops, ["InitiateAuth", "RespondToAuthChallenge", "InitiateAuth", "RespondToAuthChallenge"]);
   });
 
   test("persistent 500s end with a retryable error after a bounded number of tries", async () => {
-    await emulator.fault({ operation: "InitiateAuth", count: 10, kind: "http500" });
+    await stack.emulator.fault({ operation: "InitiateAuth", count: 10, kind: "http500" });
     const result = await run(signIn, { username: "alice" });
     assert.equal(result.ok, false);
     assert.equal(result.error.retryable, true);
-    const tries = (await emulator.log()).filter((e) => e.operation === "InitiateAuth").length;
+    const tries = (await stack.emulator.log()).filter((e) => e.operation === "InitiateAuth").length;
     assert.equal(tries, 4);
   });
 
   test("malformed JSON is an InvalidServerResponse, and the module keeps working", async () => {
-    await emulator.fault({ operation: "InitiateAuth", count: 1, kind: "malformedJson" });
+    await stack.emulator.fault({ operation: "InitiateAuth", count: 1, kind: "malformedJson" });
     const result = await run(async (auth) => {
       let name;
       try {
@@ -480,7 +463,7 @@ describe("tokens, refresh and sign-out", () => {
     });
     assert.deepEqual(assertOk(result), { changed: true, same: true, refreshKept: true });
     assert.deepEqual(result.events.map((e) => e.name), ["signedIn", "tokenRefreshed"]);
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     const refreshes = log.filter((e) => e.operation === "GetTokensFromRefreshToken");
     assert.equal(refreshes.length, 1);
     assert.equal(refreshes[0].clientMetadata?.app, "engine-test");
@@ -531,12 +514,12 @@ describe("tokens, refresh and sign-out", () => {
         refreshError = e.name;
       }
       return { after, refreshError };
-    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url } });
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: stack.emulator.url } });
     const value = assertOk(result);
     assert.equal(value.after, null);
     assert.equal(value.refreshError, "NotAuthorizedException");
     assert.deepEqual(result.events.map((e) => e.name), ["signedIn", "signedOut"]);
-    const ops = (await emulator.log()).map((e) => e.operation);
+    const ops = (await stack.emulator.log()).map((e) => e.operation);
     assert.ok(ops.includes("RevokeToken"));
   });
 
@@ -568,7 +551,7 @@ describe("tokens, refresh and sign-out", () => {
         stored: saved.accessToken === refreshed.accessToken,
         later: saved.expiresAt > Date.now() + 3_000_000,
       };
-    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url } });
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: stack.emulator.url } });
     assert.deepEqual(assertOk(result), { newToken: true, stored: true, later: true });
   });
 
@@ -579,7 +562,7 @@ describe("tokens, refresh and sign-out", () => {
       return auth.getTokens();
     });
     assert.equal(assertOk(result), null);
-    const ops = (await emulator.log()).map((e) => e.operation);
+    const ops = (await stack.emulator.log()).map((e) => e.operation);
     assert.ok(ops.includes("GlobalSignOut"));
   });
 
@@ -590,7 +573,7 @@ describe("tokens, refresh and sign-out", () => {
       const again = await restored.getTokens();
       await restored.signOut();
       return { same: again?.accessToken === tokens.accessToken, cleared: localStorage.length };
-    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: emulator.url, storage: "localStorage" } }, { storage: "localStorage" });
+    }, { config: { userPoolId: POOL, clientId: "demo-client", endpoint: stack.emulator.url, storage: "localStorage" } }, { storage: "localStorage" });
     assert.deepEqual(assertOk(result), { same: true, cleared: 0 });
   });
 });
@@ -610,7 +593,7 @@ describe("remembered devices and password reset", () => {
     assert.equal(value.smsAsked, 1);
     assert.ok(value.first);
     assert.equal(value.second, value.first);
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     assert.ok(log.some((e) => e.operation === "ConfirmDevice"));
     const device = log.filter((e) => ["DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"].includes(e.challengeName));
     assert.equal(device.length, 2);
@@ -623,14 +606,14 @@ describe("remembered devices and password reset", () => {
     const result = await run(async (auth) => auth.forgotPassword({ username: "alice", clientMetadata: { why: "forgot" } }));
     const details = assertOk(result);
     assert.ok(details.destination && details.deliveryMedium);
-    const [delivery] = (await emulator.deliveries()).filter((d) => d.purpose === "FORGOT_PASSWORD");
+    const [delivery] = (await stack.emulator.deliveries()).filter((d) => d.purpose === "FORGOT_PASSWORD");
     const done = await run(async (auth, sdk, { code }) => {
       await auth.confirmForgotPassword({ username: "alice", code, newPassword: "Res3t-Passw0rd!" });
       const tokens = await auth.signIn({ username: "alice", password: "Res3t-Passw0rd!" });
       return tokens.username;
     }, { code: delivery.code });
     assert.equal(assertOk(done), "alice");
-    const log = await emulator.log();
+    const log = await stack.emulator.log();
     for (const op of ["ForgotPassword", "ConfirmForgotPassword"]) {
       const call = log.find((e) => e.operation === op);
       assert.equal(call.clientMetadata?.app, "engine-test", `${op} carried the metadata`);

@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { after, before, beforeEach } from "node:test";
 
-import { ROOT, openPage } from "./harness.mjs";
+import { ROOT, openPage, startStack } from "./harness.mjs";
 
 export const POOL = "us-east-1_DemoPool1";
 export const PASSWORD = "Passw0rd!";
@@ -17,6 +18,25 @@ export async function enginePage(browser, site, emulator) {
   await page.evaluate((url) => (window.endpoint = url), emulator.url);
   await page.exposeFunction("totpNow", (secret) => totp(secret));
   return page;
+}
+
+/**
+ * A suite on one stack (emulator, site, browser, started once): before each test the emulator is
+ * reset and `stack.page` is a fresh engine page; `stack.run(body, arg, config)` is `runIn` there.
+ */
+export function engineSuite() {
+  const stack = { run: (...args) => runIn(stack.page, stack.emulator, ...args) };
+  let stop;
+  before(async () => {
+    ({ emulator: stack.emulator, server: stack.site, browser: stack.browser, stop } = await startStack());
+  });
+  after(() => stop?.());
+  beforeEach(async () => {
+    await stack.emulator.reset();
+    await stack.page?.close();
+    stack.page = await enginePage(stack.browser, stack.site, stack.emulator);
+  });
+  return stack;
 }
 
 /** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from a Base32 secret. */
