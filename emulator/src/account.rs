@@ -6,12 +6,12 @@ use serde_json::{json, Value};
 
 use crate::app::{App, Medium};
 use crate::codes::{self, Reason};
-use crate::config::{ClientConfig, TriggerName, UserStatus};
+use crate::config::{ClientConfig, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::requests::{self, required};
 use crate::store::{CodeCheck, CodePurpose, PasswordRecord, User};
 use crate::test_hooks::CallRecord;
-use crate::triggers::{self, Invocation};
+use crate::triggers;
 use crate::users::{self, MigrationCause};
 
 /// Password-reset codes live an hour.
@@ -145,18 +145,15 @@ pub async fn confirm_forgot_password(
             user.status = UserStatus::Confirmed;
         }
     }
-    let user = app.user(&user.username)?;
-    let request_json = json!({
-        "userAttributes": user.event_attributes(),
-        "clientMetadata": triggers::metadata(request.client_metadata.as_ref()),
-    });
-    let invocation = Invocation {
-        trigger: TriggerName::PostConfirmation,
-        source: "PostConfirmation_ConfirmForgotPassword",
-        username: &user.username,
-        client_id: &client.client_id,
-    };
-    triggers::invoke(app, record, invocation, request_json).await?;
+    triggers::post_confirmation(
+        app,
+        record,
+        &request,
+        &client.client_id,
+        &user.username,
+        "PostConfirmation_ConfirmForgotPassword",
+    )
+    .await?;
     Ok(json!({}))
 }
 

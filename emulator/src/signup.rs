@@ -234,18 +234,15 @@ pub async fn confirm_sign_up(
         }
         return Err(error);
     }
-    let user = app.user(&user.username)?;
-    let request_json = json!({
-        "userAttributes": user.event_attributes(),
-        "clientMetadata": triggers::metadata(request.client_metadata.as_ref()),
-    });
-    let invocation = Invocation {
-        trigger: TriggerName::PostConfirmation,
-        source: "PostConfirmation_ConfirmSignUp",
-        username: &user.username,
-        client_id: &client.client_id,
-    };
-    triggers::invoke(app, record, invocation, request_json).await?;
+    triggers::post_confirmation(
+        app,
+        record,
+        &request,
+        &client.client_id,
+        &user.username,
+        "PostConfirmation_ConfirmSignUp",
+    )
+    .await?;
     let session = new_session(
         app,
         &client.client_id,

@@ -76,6 +76,32 @@ pub async fn invoke(
     }
 }
 
+/// PostConfirmation after a code confirmed `username` (`source`: `PostConfirmation_ConfirmSignUp`
+/// or `PostConfirmation_ConfirmForgotPassword`), with its attributes and the call's ClientMetadata.
+pub async fn post_confirmation(
+    app: &App,
+    record: &mut CallRecord,
+    request: &crate::requests::UserCodeRequest,
+    client_id: &str,
+    username: &str,
+    source: &str,
+) -> ApiResult<()> {
+    let user = app.user(username)?;
+    let request_json = json!({
+        "userAttributes": user.event_attributes(),
+        "clientMetadata": metadata(request.client_metadata.as_ref()),
+    });
+    let invocation = Invocation {
+        trigger: TriggerName::PostConfirmation,
+        source,
+        username: &user.username,
+        client_id,
+    };
+    invoke(app, record, invocation, request_json)
+        .await
+        .map(drop)
+}
+
 /// A webhook failure as the service reports a failing Lambda.
 fn webhook_error(name: &str, error: WebhookError) -> ApiError {
     match error {
