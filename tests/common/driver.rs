@@ -7,24 +7,20 @@ use cognito_wasm::engine::Engine;
 use cognito_wasm::json::Json;
 use cognito_wasm::Error;
 
+use super::TestEnv;
+
 pub const NOW_MS: u64 = 1_725_347_109_000;
 pub const CONFIG: &str = r#"{"userPoolId":"us-east-1_TestPool","clientId":"client-1","endpoint":"http://127.0.0.1:9/","clientMetadata":{"app":"test"},"userAgent":"Test UA"}"#;
 
-/// Deterministic "randomness" and a clock the test moves.
+/// `TestEnv`'s deterministic "randomness" and a clock the test moves.
 pub struct EngineEnv {
-    pub seed: u64,
+    pub rng: TestEnv,
     pub now_ms: u64,
 }
 
 impl Environment for EngineEnv {
     fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
-        for byte in buf {
-            self.seed ^= self.seed << 13;
-            self.seed ^= self.seed >> 7;
-            self.seed ^= self.seed << 17;
-            *byte = self.seed as u8;
-        }
-        Ok(())
+        self.rng.random(buf)
     }
     fn now_ms(&self) -> u64 {
         self.now_ms
@@ -41,7 +37,7 @@ impl Driver {
         Self {
             engine: Engine::new(),
             env: EngineEnv {
-                seed: 0x9e37_79b9_7f4a_7c15,
+                rng: TestEnv(0x9e37_79b9_7f4a_7c15),
                 now_ms: NOW_MS,
             },
         }
