@@ -362,7 +362,7 @@ pub fn engine(data: &[u8]) {
                 String::new(),
             ),
             14 => (
-                format!(r#"{{"start":"getTokens","options":{{"forceRefresh":true}}}}"#),
+                r#"{"start":"getTokens","options":{"forceRefresh":true}}"#.to_string(),
                 String::new(),
             ),
             _ => (text.to_string(), String::new()),
