@@ -150,3 +150,31 @@ export async function openPage(browser, url) {
   await page.goto(url);
   return page;
 }
+
+/**
+ * Chromium's virtual authenticator in `page` (through CDP), answering the browser's passkey
+ * dialog at once; `options` override the defaults (e.g. `isUserConsenting: false`: the person
+ * refuses). `credentials()` lists what it holds, `remove()` takes it away, and `cdp` and `id`
+ * reach the rest of the WebAuthn domain.
+ */
+export async function addAuthenticator(page, options = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      ...options,
+    },
+  });
+  return {
+    cdp,
+    id: authenticatorId,
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
+    remove: () => cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }),
+  };
+}

@@ -5,8 +5,8 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { startStack } from "./harness.mjs";
-import { assertOk, runIn } from "./support.mjs";
+import { addAuthenticator, startStack } from "./harness.mjs";
+import { assertOk, enginePage, runIn } from "./support.mjs";
 
 const META = { app: "passwordless-test" };
 
@@ -23,26 +23,9 @@ after(() => stop?.());
 
 beforeEach(async () => {
   await emulator.reset();
-  if (page) await page.close();
-  page = await browser.newPage();
-  page.problems = [];
-  page.on("pageerror", (error) => page.problems.push(String(error)));
-  await page.goto(site.url.replace("127.0.0.1", "localhost") + "/tests/browser/pages/engine.html");
-  await page.waitForFunction(() => window.ready === true);
-  await page.evaluate((url) => (window.endpoint = url), emulator.url);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  authenticator = { cdp, id: authenticatorId };
+  await page?.close();
+  page = await enginePage(browser, { url: site.url.replace("127.0.0.1", "localhost") }, emulator);
+  authenticator = await addAuthenticator(page);
 });
 
 const run = (body, arg, config) => runIn(page, emulator, body, arg, { clientMetadata: META, ...config });
@@ -70,7 +53,7 @@ describe("passkeys", () => {
     assert.ok(registered.credentialId);
     assert.deepEqual(listed.map((p) => p.credentialId), [registered.credentialId]);
     assert.ok(listed[0].createdAt > Date.now() - 3_600_000);
-    const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.id });
+    const credentials = await authenticator.credentials();
     assert.equal(credentials.length, 1, "the virtual authenticator holds it");
 
     const result = await run(async (auth) => {
@@ -103,10 +86,8 @@ describe("passkeys", () => {
 
   test("a ceremony the person refuses is an AbortError with the browser's NotAllowedError as cause", async () => {
     await registerKim();
-    await authenticator.cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator.id });
-    await authenticator.cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserConsenting: false },
-    });
+    await authenticator.remove();
+    await addAuthenticator(page, { isUserConsenting: false });
     const result = await run(async (auth) => {
       const started = performance.now();
       const error = await auth.signIn({ username: "kim", authFlow: "USER_AUTH", preferredChallenge: "WEB_AUTHN" }).catch((e) => e);

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { PASSWORD, POOL, integrity, openWatched, writePage } from "./support.mjs";
 
+export { addAuthenticator } from "../browser/harness.mjs";
+
 /**
  * Writes `name` (a page with the classic script and one <cognito-login>) and returns its path.
  * `attributes` go on the element; `above` is HTML put before it (e.g. a tall block).
@@ -62,31 +64,6 @@ export async function assertQuiet(page) {
 
 /** A URL of the static server at http://localhost (a passkey's relying party id cannot be an IP). */
 export const atLocalhost = (url) => url.replace("//127.0.0.1:", "//localhost:");
-
-/**
- * Chromium's virtual authenticator in `page` (through CDP), answering the browser's passkey
- * dialog at once; `options` override the defaults (e.g. `isUserConsenting: false`: the person
- * refuses). `credentials()` lists what it holds; `remove()` takes it away.
- */
-export async function addAuthenticator(page, options = {}) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-      ...options,
-    },
-  });
-  return {
-    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
-    remove: () => cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId }),
-  };
-}
 
 /** The element's buttons (its form's and links) by their text. */
 export const buttonTexts = (page) =>
