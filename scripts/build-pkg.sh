@@ -38,8 +38,14 @@ if [ ! -f "$wasm" ] || [ ! -f "$simd_wasm" ] || [ -n "$(find "${inputs[@]}" -new
   # Short import names in both files and the glue (issue 6: wasm-bindgen's are hashed).
   node scripts/short-imports.mjs pkg/cognito_wasm.js "$simd_wasm" "$wasm"
 fi
-cp pkg-template/package.json pkg-template/index.js pkg-template/simd.js pkg-template/describe.js pkg-template/index.d.ts \
-  pkg-template/element.d.ts pkg-template/global.d.ts pkg-template/react.d.ts pkg/
+cp pkg-template/package.json pkg-template/index.d.ts pkg-template/element.d.ts pkg-template/global.d.ts \
+  pkg-template/react.d.ts pkg/
+# The hand-written modules, minified one by one (whitespace and syntax; names stay): an app
+# that loads them unbundled fetches 3 KB less gzip. Their documentation is in the .d.ts files.
+for module in index.js simd.js describe.js; do
+  "$modules/.bin/esbuild" "pkg-template/$module" --minify-whitespace --minify-syntax --format=esm --target=es2022 \
+    --log-level=warning --outfile="pkg/$module"
+done
 
 cargo_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 package_version=$(node -p 'require("./pkg/package.json").version')
@@ -59,7 +65,7 @@ banner="/*! cognito-wasm $package_version (MIT OR Apache-2.0); bundles lean-qr $
 
 # The element imports the package entry (kept external: one wasm instance) and bundles lean-qr.
 esbuild pkg-template/element.js --format=esm --external:./index.js --banner:js="$banner" \
-  --outfile=pkg/element.js
+  --minify-whitespace --minify-syntax --outfile=pkg/element.js
 
 # The classic script: entry, element and glue in one minified IIFE, the SIMD wasm gzipped inside
 # (smaller than base64 of the raw bytes once served compressed; one build keeps it small).
