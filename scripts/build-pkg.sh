@@ -42,7 +42,7 @@ cp pkg-template/package.json pkg-template/index.d.ts pkg-template/element.d.ts p
   pkg-template/react.d.ts pkg/
 # The hand-written modules, minified one by one (whitespace and syntax; names stay): an app
 # that loads them unbundled fetches 3 KB less gzip. Their documentation is in the .d.ts files.
-for module in index.js simd.js describe.js; do
+for module in index.js effects.js simd.js describe.js; do
   "$modules/.bin/esbuild" "pkg-template/$module" --minify-whitespace --minify-syntax --format=esm --target=es2022 \
     --log-level=warning --outfile="pkg/$module"
 done
@@ -72,7 +72,7 @@ esbuild pkg-template/element.js --format=esm --external:./index.js --banner:js="
 stage=target/pkg-iife
 rm -rf "$stage"
 mkdir -p "$stage"
-cp pkg/index.js pkg/simd.js pkg/describe.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
+cp pkg/index.js pkg/effects.js pkg/simd.js pkg/describe.js pkg/cognito_wasm.js pkg/element.js pkg-template/iife.js "$stage/"
 gzip -9 -n -c "$simd_wasm" >"$stage/cognito_wasm_simd_bg.wasm.gz"
 esbuild "$stage/iife.js" --format=iife --global-name=CognitoWasm --minify --loader:.gz=binary \
   --log-override:empty-import-meta=silent --legal-comments=none --banner:js="$banner" \

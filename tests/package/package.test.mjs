@@ -22,6 +22,7 @@ test("the tarball holds exactly the listed files", () => {
     "cognito_wasm_bg.wasm",
     "cognito_wasm_simd_bg.wasm",
     "describe.js",
+    "effects.js",
     "element.d.ts",
     "element.js",
     "global.d.ts",
