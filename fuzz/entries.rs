@@ -9,7 +9,11 @@
 
 use std::sync::OnceLock;
 
-use cognito_wasm::client::Environment;
+#[path = "../tests/common/env.rs"]
+mod env;
+
+use env::TestEnv;
+
 use cognito_wasm::engine::Engine;
 use cognito_wasm::json::Json;
 use cognito_wasm::srp::{
@@ -17,7 +21,7 @@ use cognito_wasm::srp::{
 };
 use cognito_wasm::timestamp::{format_timestamp, parse_timestamp};
 use cognito_wasm::wire::{AuthReply, HttpReply};
-use cognito_wasm::{base64, Error, SrpError};
+use cognito_wasm::{base64, SrpError};
 
 /// A fuzz entry: arbitrary bytes in, a panic only when an invariant breaks.
 pub type Entry = fn(&[u8]);
@@ -259,24 +263,6 @@ fn assert_typed(error: &SrpError) {
     assert!(!error.message().is_empty());
 }
 
-/// Deterministic randomness and a fixed clock for the engine entries.
-struct FuzzEnv(u64);
-
-impl Environment for FuzzEnv {
-    fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
-        for byte in buf {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            *byte = self.0 as u8;
-        }
-        Ok(())
-    }
-    fn now_ms(&self) -> u64 {
-        1_725_347_109_000
-    }
-}
-
 /// Most events one engine run takes, and most SRP steps per `work` burst: bounded runs.
 const MAX_EVENTS: usize = 48;
 const MAX_STEPS: usize = 600;
@@ -291,7 +277,7 @@ const FUZZ_CONFIG: &str = r#"{"userPoolId":"us-east-1_Fuzz","clientId":"c","clie
 /// nothing may panic or loop.
 pub fn engine(data: &[u8]) {
     let mut engine = Engine::new();
-    let mut env = FuzzEnv(0x9e37_79b9_7f4a_7c15);
+    let mut env = TestEnv(0x9e37_79b9_7f4a_7c15);
     let mut ops = vec![check_action(&engine.handle(
         &mut env,
         &format!(r#"{{"start":"create","options":{FUZZ_CONFIG}}}"#),
@@ -383,7 +369,7 @@ pub fn stored(data: &[u8]) {
         None => (data, &[][..]),
     };
     let mut engine = Engine::new();
-    let mut env = FuzzEnv(7);
+    let mut env = TestEnv(7);
     let load = check_action(&engine.handle(
         &mut env,
         &format!(r#"{{"start":"create","options":{FUZZ_CONFIG}}}"#),

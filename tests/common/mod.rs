@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 pub mod driver;
+mod env;
 
-use cognito_wasm::client::{ClientConfig, Environment};
+pub use env::TestEnv;
+
+use cognito_wasm::client::ClientConfig;
 use cognito_wasm::flow::{AuthFlow, Prompt, SignIn, SignInParams, SignedIn, Step};
 use cognito_wasm::json::Json;
 use cognito_wasm::srp::server::SrpServer;
@@ -20,26 +23,7 @@ pub const USER_ID: &str = "0b5e-internal-id";
 pub const PASSWORD: &str = "Pässwörd€1";
 pub const SALT: &str = "8a1b2c3d4e5f60718293a4b5c6d7e8f9";
 pub const BLOCK: &str = "c2VjcmV0LWJsb2Nr";
-pub const NOW: u64 = 1_725_347_109;
 pub const NOW_TEXT: &str = "Tue Sep 3 07:05:09 UTC 2024";
-
-/// Deterministic "randomness" (xorshift) and a fixed clock.
-pub struct TestEnv(pub u64);
-
-impl Environment for TestEnv {
-    fn random(&mut self, buf: &mut [u8]) -> Result<(), Error> {
-        for byte in buf {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            *byte = self.0 as u8;
-        }
-        Ok(())
-    }
-    fn now_ms(&self) -> u64 {
-        NOW * 1000
-    }
-}
 
 pub fn md(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
